@@ -1,0 +1,65 @@
+#pragma once
+// A private PostgreSQL cluster that the library starts by itself when no server is configured.
+//
+// The cluster lives in one data folder: `pgdata/` (the cluster), `server.log`, and the Unix
+// socket. The server listens on that socket only (no TCP), and the folder is private to the
+// account that runs the server, so local "trust" authentication is safe. PostgreSQL refuses to
+// run as root; when the calling process is root, the server runs as an unprivileged account
+// (Debian's `postgres` user) that owns the folder. Starting is idempotent and safe to call from
+// several processes at once (an advisory file lock serialises start and stop).
+
+#include <filesystem>
+#include <string>
+
+namespace dj {
+
+/// Options for an embedded cluster.
+struct EmbeddedServerOptions {
+  /// Folder holding the cluster, its log and its socket (created when missing).
+  std::filesystem::path data_dir;
+  /// Trade durability for speed (fsync off): for throwaway test servers only.
+  bool throwaway = false;
+  /// Account that runs the server when the caller is root.
+  std::string service_account = "postgres";
+};
+
+/// Where an embedded cluster stands.
+struct EmbeddedServerStatus {
+  bool initialized = false;  ///< the cluster exists (initdb has run)
+  bool running = false;      ///< a server is accepting connections on the socket
+  std::string url;           ///< connection string for libpq / libpqxx
+};
+
+/// A PostgreSQL 15 cluster in a private folder, reached through a Unix socket.
+class EmbeddedServer {
+ public:
+  explicit EmbeddedServer(EmbeddedServerOptions options);
+
+  /// The default data folder: $FMPIPE_DATA_DIR, else $XDG_DATA_HOME/facemap-pipeline/db
+  /// (~/.local/share/...), or /var/lib/facemap-pipeline/db for root.
+  static std::filesystem::path default_data_dir();
+
+  /// Creates the cluster if needed, starts the server unless it runs, and returns the URL.
+  std::string start();
+  /// Stops the server (fast shutdown: open sessions are rolled back). No-op when stopped.
+  void stop();
+  /// Stops the server and deletes the data folder.
+  void remove();
+  /// Reads the state without changing anything.
+  EmbeddedServerStatus status() const;
+  /// Connection string: postgresql://postgres@/postgres?host=<socket folder>.
+  std::string url() const;
+
+  const std::filesystem::path& data_dir() const { return options_.data_dir; }
+  std::filesystem::path log_file() const { return options_.data_dir / "server.log"; }
+
+ private:
+  std::filesystem::path cluster_dir() const { return options_.data_dir / "pgdata"; }
+  void prepare_folder() const;
+  void initialize() const;
+  bool is_running() const;
+
+  EmbeddedServerOptions options_;
+};
+
+}  // namespace dj

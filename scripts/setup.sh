@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs (only those missing), then configures and
+# builds a Release build with ccache. Idempotent: a second run only rebuilds what changed.
+#   BUILD_DIR   build folder (default: build)
+#   JOBS        parallel compile jobs (default: number of cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake pkg-config ccache git
+  libpqxx-dev postgresql-15 libopencv-dev libeigen3-dev libtorch-dev libspdlog-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libhdf5-dev zlib1g-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # Refresh the package lists only when an install from the current lists fails.
+    apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+      { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; }
+  else
+    echo "setup: missing Debian packages; run as root:" >&2
+    echo "  apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+build_dir=${BUILD_DIR:-build}
+jobs=${JOBS:-$(nproc)}
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
+  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release
+fi
+cmake --build "$build_dir" -j "$jobs"

@@ -1,0 +1,227 @@
+#include "dj/embedded_server.hpp"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "subprocess.hpp"
+
+namespace fs = std::filesystem;
+
+namespace dj {
+namespace {
+
+// The socket file name for the default port; the Unix socket path limit is 107 bytes.
+constexpr const char* kSocketName = ".s.PGSQL.5432";
+constexpr size_t kMaxSocketPath = 107;
+
+fs::path find_postgres_bin_dir() {
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv("FMPIPE_PG_BINDIR")) candidates.emplace_back(env);
+  candidates.emplace_back("/usr/lib/postgresql/15/bin");
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    candidates.push_back(entry.path() / "bin");
+  }
+  for (const auto& dir : candidates) {
+    if (fs::exists(dir / "initdb") && fs::exists(dir / "pg_ctl")) return dir;
+  }
+  throw std::runtime_error(
+      "embedded PostgreSQL: initdb/pg_ctl not found (install Debian's postgresql-15, or set "
+      "FMPIPE_PG_BINDIR)");
+}
+
+bool running_as_root() { return geteuid() == 0; }
+
+/// Holds an exclusive advisory lock on a file for its lifetime.
+class FileLock {
+ public:
+  explicit FileLock(const fs::path& path) {
+    fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0 || flock(fd_, LOCK_EX) != 0) {
+      throw std::runtime_error("embedded PostgreSQL: cannot lock " + path.string());
+    }
+  }
+  ~FileLock() {
+    if (fd_ >= 0) close(fd_);
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+std::string percent_encode_path(const std::string& path) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+EmbeddedServer::EmbeddedServer(EmbeddedServerOptions options) : options_(std::move(options)) {
+  if (options_.data_dir.empty()) options_.data_dir = default_data_dir();
+  options_.data_dir = fs::absolute(options_.data_dir).lexically_normal();
+  if (options_.data_dir.filename().empty()) options_.data_dir = options_.data_dir.parent_path();
+  const std::string dir = options_.data_dir.string();
+  if (dir.find_first_of("'\"\\\n") != std::string::npos) {
+    // pg_ctl hands server options to a shell; refuse what cannot be quoted safely.
+    throw std::invalid_argument("embedded PostgreSQL: data folder '" + dir +
+                                "' contains a quote, backslash or newline");
+  }
+  if (dir.size() + 1 + std::string(kSocketName).size() > kMaxSocketPath) {
+    throw std::invalid_argument("embedded PostgreSQL: data folder '" + dir +
+                                "' is too long for a Unix socket path (at most " +
+                                std::to_string(kMaxSocketPath - 15) + " characters)");
+  }
+}
+
+fs::path EmbeddedServer::default_data_dir() {
+  if (const char* env = std::getenv("FMPIPE_DATA_DIR"); env && *env) return env;
+  if (running_as_root()) return "/var/lib/facemap-pipeline/db";
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
+    return fs::path(xdg) / "facemap-pipeline" / "db";
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return fs::path(home) / ".local" / "share" / "facemap-pipeline" / "db";
+  }
+  throw std::runtime_error("embedded PostgreSQL: set FMPIPE_DATA_DIR (no HOME)");
+}
+
+std::string EmbeddedServer::url() const {
+  return "postgresql://postgres@/postgres?host=" + percent_encode_path(options_.data_dir.string());
+}
+
+namespace {
+std::optional<std::string> server_account(const EmbeddedServerOptions& options) {
+  if (running_as_root()) return options.service_account;
+  return std::nullopt;
+}
+
+detail::ProgramResult run_tool(const EmbeddedServerOptions& options,
+                               const std::vector<std::string>& argv) {
+  return detail::run_program(argv, server_account(options));
+}
+}  // namespace
+
+void EmbeddedServer::prepare_folder() const {
+  const fs::path& dir = options_.data_dir;
+  const bool created = fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+  if (auto account = server_account(options_)) {
+    passwd* entry = getpwnam(account->c_str());
+    if (!entry) {
+      throw std::runtime_error("embedded PostgreSQL: running as root needs the unprivileged '" +
+                               *account + "' account (Debian's postgresql package creates it)");
+    }
+    if (created || !fs::exists(cluster_dir())) {
+      if (chown(dir.c_str(), entry->pw_uid, entry->pw_gid) != 0) {
+        throw std::runtime_error("embedded PostgreSQL: cannot give " + dir.string() + " to '" +
+                                 *account + "'");
+      }
+    }
+  }
+}
+
+void EmbeddedServer::initialize() const {
+  const fs::path bin = find_postgres_bin_dir();
+  spdlog::info("embedded PostgreSQL: creating a cluster in {}", cluster_dir().string());
+  auto result = run_tool(options_, {(bin / "initdb").string(), "-D", cluster_dir().string(), "-U",
+                                    "postgres", "--auth=trust", "-E", "UTF8", "--no-locale",
+                                    "--no-sync"});
+  if (result.exit_code != 0) {
+    std::string hint;
+    if (running_as_root()) {
+      hint = " (the '" + options_.service_account +
+             "' account must be able to reach every parent folder of " +
+             options_.data_dir.string() + ")";
+    }
+    throw std::runtime_error("embedded PostgreSQL: initdb failed in " + cluster_dir().string() +
+                             hint + ":\n" + result.output);
+  }
+}
+
+bool EmbeddedServer::is_running() const {
+  if (!fs::exists(cluster_dir() / "PG_VERSION")) return false;
+  const fs::path bin = find_postgres_bin_dir();
+  auto result = run_tool(options_, {(bin / "pg_ctl").string(), "status", "-D",
+                                    cluster_dir().string()});
+  return result.exit_code == 0 && fs::exists(options_.data_dir / kSocketName);
+}
+
+EmbeddedServerStatus EmbeddedServer::status() const {
+  EmbeddedServerStatus s;
+  s.initialized = fs::exists(cluster_dir() / "PG_VERSION");
+  s.running = s.initialized && is_running();
+  s.url = url();
+  return s;
+}
+
+std::string EmbeddedServer::start() {
+  prepare_folder();
+  FileLock lock(options_.data_dir / ".lock");
+  if (!fs::exists(cluster_dir() / "PG_VERSION")) initialize();
+  if (is_running()) {
+    spdlog::debug("embedded PostgreSQL: reusing the server in {}", options_.data_dir.string());
+    return url();
+  }
+  const fs::path bin = find_postgres_bin_dir();
+  std::string server_options = "-c listen_addresses='' -c unix_socket_directories='" +
+                               options_.data_dir.string() + "' -c unix_socket_permissions=0700";
+  if (options_.throwaway) {
+    server_options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+  }
+  spdlog::info("embedded PostgreSQL: starting the server in {}", options_.data_dir.string());
+  auto result = run_tool(options_, {(bin / "pg_ctl").string(), "start", "-D",
+                                    cluster_dir().string(), "-l", log_file().string(), "-w", "-t",
+                                    "120", "-o", server_options});
+  if (result.exit_code != 0) {
+    throw std::runtime_error("embedded PostgreSQL: the server did not start (log: " +
+                             log_file().string() + "):\n" + result.output);
+  }
+  return url();
+}
+
+void EmbeddedServer::stop() {
+  if (!fs::exists(options_.data_dir)) return;
+  FileLock lock(options_.data_dir / ".lock");
+  if (!is_running()) return;
+  const fs::path bin = find_postgres_bin_dir();
+  spdlog::info("embedded PostgreSQL: stopping the server in {}", options_.data_dir.string());
+  auto result = run_tool(options_, {(bin / "pg_ctl").string(), "stop", "-D",
+                                    cluster_dir().string(), "-m", "fast", "-w", "-t", "120"});
+  if (result.exit_code != 0) {
+    throw std::runtime_error("embedded PostgreSQL: the server in " + options_.data_dir.string() +
+                             " did not stop:\n" + result.output);
+  }
+}
+
+void EmbeddedServer::remove() {
+  stop();
+  std::error_code ec;
+  fs::remove_all(options_.data_dir, ec);
+  if (ec) {
+    throw std::runtime_error("embedded PostgreSQL: cannot delete " + options_.data_dir.string() +
+                             ": " + ec.message());
+  }
+}
+
+}  // namespace dj

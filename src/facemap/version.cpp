@@ -1,0 +1,7 @@
+#include "facemap/version.hpp"
+
+namespace facemap {
+
+std::string version() { return FMPIPE_VERSION; }
+
+}  // namespace facemap

@@ -1,0 +1,37 @@
+#include "support/test_database.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+
+#include "dj/embedded_server.hpp"
+
+namespace fs = std::filesystem;
+
+namespace fmtest {
+
+std::string database_url() {
+  if (const char* url = std::getenv("FMPIPE_TEST_DATABASE_URL"); url && *url) return url;
+  static const std::string url = [] {
+    dj::EmbeddedServerOptions options;
+    options.data_dir = FMPIPE_TEST_DB_DIR;
+    options.throwaway = true;
+    return dj::EmbeddedServer(options).start();
+  }();
+  return url;
+}
+
+std::string unique_schema_name(const std::string& stem) {
+  static std::atomic<int> counter{0};
+  return stem + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+}
+
+fs::path shared_fixture(const std::string& relative) {
+  const fs::path path = fs::path(FMPIPE_SHARED_DIR) / "fixtures" / relative;
+  return fs::exists(path) ? path : fs::path();
+}
+
+fs::path test_data(const std::string& relative) { return fs::path(FMPIPE_TEST_DATA_DIR) / relative; }
+
+}  // namespace fmtest

@@ -1,0 +1,33 @@
+#pragma once
+// What tests share: the throwaway PostgreSQL server, unique schema names, fixture paths.
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace fmtest {
+
+/// The tests' database: FMPIPE_TEST_DATABASE_URL when set (an external server), else the
+/// throwaway embedded server in FMPIPE_TEST_DB_DIR, started on first use (CTest's fixture
+/// normally starts it before the run).
+std::string database_url();
+
+/// A schema name no other test process uses at the same time: "<stem>_<pid>_<counter>".
+std::string unique_schema_name(const std::string& stem);
+
+/// A file under ../shared/fixtures, or an empty path when the shared folder is absent (a user's
+/// clone has none); use FMPIPE_SKIP_WITHOUT_SHARED to skip with a clear message.
+std::filesystem::path shared_fixture(const std::string& relative);
+
+/// A file under tests/data (committed with the project).
+std::filesystem::path test_data(const std::string& relative);
+
+}  // namespace fmtest
+
+/// Skips the current test when the named ../shared fixture is missing.
+#define FMPIPE_SKIP_WITHOUT_SHARED(path_var, relative)                                      \
+  const std::filesystem::path path_var = fmtest::shared_fixture(relative);                  \
+  if (path_var.empty())                                                                     \
+  GTEST_SKIP() << "needs ../shared/fixtures/" << (relative)                                 \
+               << ", which only the project's development checkout has"

@@ -10,7 +10,7 @@ int main() {
   try {
     auto connection = dj::Connection::open_default();
     std::cout << "facemap-pipeline " << facemap::version() << " connected to PostgreSQL "
-              << connection.server_version() << " at " << connection.target() << "\n";
+              << connection->server_version() << " at " << connection->target() << "\n";
   } catch (const std::exception& e) {
     std::cerr << "lab_analysis: " << e.what() << "\n";
     return 1;

@@ -15,7 +15,7 @@ void add_sql_command(CLI::App& app) {
   sql->add_option("statement", *statement, "The SQL text")->required();
   sql->callback([statement] {
     auto connection = dj::Connection::open_default();
-    pqxx::nontransaction work(connection.native());
+    pqxx::nontransaction work(connection->native());
     const pqxx::result rows = work.exec(*statement);
     for (pqxx::row::size_type c = 0; c < rows.columns(); ++c) {
       std::cout << (c ? "\t" : "") << rows.column_name(c);

@@ -16,6 +16,47 @@ Connection::Connection(const std::string& conninfo)
   spdlog::debug("connected to PostgreSQL {} at {}", connection_->server_version(), target_);
 }
 
-Connection Connection::open_default() { return Connection(locate_database(true).url); }
+Connection::~Connection() = default;
+
+std::unique_ptr<Connection> Connection::open_default() {
+  return std::make_unique<Connection>(locate_database(true).url);
+}
+
+Connection::Transaction::Transaction(Connection& connection) : connection_(connection) {
+  if (connection.active_) {
+    throw std::logic_error("a transaction is already open on this connection");
+  }
+  work_ = std::make_unique<pqxx::work>(connection.native());
+  connection.active_ = work_.get();
+}
+
+Connection::Transaction::~Transaction() {
+  connection_.active_ = nullptr;
+  // pqxx rolls back an uncommitted transaction when it is destroyed.
+}
+
+void Connection::Transaction::commit() {
+  work_->commit();
+  connection_.active_ = nullptr;
+}
+
+void Connection::run(const std::function<void(pqxx::transaction_base&)>& body) {
+  if (active_) {
+    body(*active_);
+    return;
+  }
+  pqxx::work work(*connection_);
+  body(work);
+  work.commit();
+}
+
+void Connection::read(const std::function<void(pqxx::transaction_base&)>& body) {
+  if (active_) {
+    body(*active_);
+    return;
+  }
+  pqxx::nontransaction work(*connection_);
+  body(work);
+}
 
 }  // namespace dj

@@ -35,3 +35,22 @@ fs::path shared_fixture(const std::string& relative) {
 fs::path test_data(const std::string& relative) { return fs::path(FMPIPE_TEST_DATA_DIR) / relative; }
 
 }  // namespace fmtest
+
+namespace fmtest {
+
+void DatabaseTest::SetUp() { connection = std::make_unique<dj::Connection>(database_url()); }
+
+void DatabaseTest::TearDown() {
+  if (!connection) return;
+  pqxx::nontransaction work(connection->native());
+  for (auto it = schemas_.rbegin(); it != schemas_.rend(); ++it) {
+    work.exec("DROP SCHEMA IF EXISTS \"" + *it + "\" CASCADE");
+  }
+}
+
+dj::Schema DatabaseTest::make_schema(const std::string& stem) {
+  schemas_.push_back(unique_schema_name(stem));
+  return dj::Schema(*connection, schemas_.back());
+}
+
+}  // namespace fmtest

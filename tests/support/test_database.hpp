@@ -31,3 +31,28 @@ std::filesystem::path test_data(const std::string& relative);
   if (path_var.empty())                                                                     \
   GTEST_SKIP() << "needs ../shared/fixtures/" << (relative)                                 \
                << ", which only the project's development checkout has"
+
+#include <memory>
+#include <vector>
+
+#include "dj/connection.hpp"
+#include "dj/schema.hpp"
+
+namespace fmtest {
+
+/// A test with a connection to the tests' database; schemas made with make_schema() are
+/// dropped when the test ends.
+class DatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  /// A fresh schema named "<stem>_<pid>_<n>".
+  dj::Schema make_schema(const std::string& stem);
+
+  std::unique_ptr<dj::Connection> connection;
+
+ private:
+  std::vector<std::string> schemas_;
+};
+
+}  // namespace fmtest

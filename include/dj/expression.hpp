@@ -1,0 +1,113 @@
+#pragma once
+// Query expressions: restriction, natural join, projection, aggregation, and fetching.
+// A Query is an immutable description; nothing runs until count(), fetch() or delete_rows().
+// Each operator wraps the operand's SELECT in a subquery, which PostgreSQL flattens.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dj/condition.hpp"
+#include "dj/connection.hpp"
+#include "dj/heading.hpp"
+#include "dj/sql.hpp"
+#include "dj/value.hpp"
+
+namespace dj {
+
+/// What fetch() returns and how.
+struct FetchOptions {
+  std::vector<std::string> attributes;  ///< empty: all visible attributes
+  std::vector<std::string> order_by;    ///< "attr", "attr desc"; empty: primary key order
+  std::optional<long long> limit;
+  long long offset = 0;
+};
+
+/// Options of delete_rows().
+struct DeleteOptions {
+  bool dry_run = false;      ///< count what would be deleted, delete nothing
+  bool force_parts = false;  ///< allow deleting part rows whose master rows stay
+};
+
+/// Rows deleted (or, in a dry run, that would be) per table, leaves first.
+struct DeleteResult {
+  std::vector<std::pair<std::string, long long>> counts;  ///< ("schema"."table", rows)
+  long long total() const;
+};
+
+/// A query over one or more tables.
+class Query {
+ public:
+  Query(Connection& connection, std::shared_ptr<const Heading> heading, SqlFragment select,
+        std::string description);
+  virtual ~Query() = default;
+
+  /// Rows matching the restriction.
+  Query restrict(const Restriction& restriction) const;
+  /// Rows not matching the restriction.
+  Query restrict_not(const Restriction& restriction) const { return restrict(!restriction); }
+  /// Natural join on the attributes both have in common.
+  Query join(const Query& other) const;
+  /// The primary key plus `attributes`, with `renames` (new name -> old name) and `computed`
+  /// attributes (name -> SQL expression over this query's attributes).
+  Query proj(const std::vector<std::string>& attributes = {},
+             const std::map<std::string, std::string>& renames = {},
+             const std::map<std::string, std::string>& computed = {}) const;
+  /// For each row of this query, aggregates of its matching rows in `other`
+  /// (name -> SQL aggregate such as "count(*)", "avg(x)"). Rows without a match are kept only
+  /// with `keep_all_rows` (their count is 0, other aggregates null).
+  Query aggr(const Query& other, const std::map<std::string, std::string>& aggregates,
+             bool keep_all_rows = false) const;
+
+  /// Aggregates over all rows: one row with the named results.
+  Row aggregate(const std::map<std::string, std::string>& aggregates) const;
+  /// Distinct combinations of the named attributes, sorted by them.
+  std::vector<Row> distinct(const std::vector<std::string>& attributes) const;
+  long long count() const;
+  bool exists() const;
+
+  std::vector<Row> fetch(const FetchOptions& options = {}) const;
+  /// Exactly one row; throws naming the query when there are none or several.
+  Row fetch1(const std::vector<std::string>& attributes = {}) const;
+  /// The primary-key values of every row.
+  std::vector<Row> fetch_keys() const;
+
+  /// Deletes the rows and everything that depends on them through foreign keys, leaves first,
+  /// in one transaction. Only for restrictions of one table.
+  DeleteResult delete_rows(const DeleteOptions& options = {}) const;
+
+  const Heading& heading() const { return *heading_; }
+  Connection& connection() const { return *connection_; }
+  /// The SELECT statement with its parameters (for inspection and composition).
+  const SqlFragment& select_sql() const { return select_; }
+  const std::string& description() const { return description_; }
+  /// The table this query restricts, when it is a restriction of one table.
+  const std::optional<std::pair<std::string, std::string>>& base_table() const { return base_; }
+
+ protected:
+  void set_base_table(std::string schema, std::string table) {
+    base_ = std::make_pair(std::move(schema), std::move(table));
+  }
+
+ private:
+  SqlFragment validated_order(const std::vector<std::string>& order_by) const;
+
+  Connection* connection_;
+  std::shared_ptr<const Heading> heading_;
+  SqlFragment select_;
+  std::string description_;
+  std::optional<std::pair<std::string, std::string>> base_;
+};
+
+inline Query operator&(const Query& query, const Restriction& restriction) {
+  return query.restrict(restriction);
+}
+inline Query operator-(const Query& query, const Restriction& restriction) {
+  return query.restrict_not(restriction);
+}
+inline Query operator*(const Query& a, const Query& b) { return a.join(b); }
+
+}  // namespace dj

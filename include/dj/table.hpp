@@ -1,0 +1,52 @@
+#pragma once
+// A base table: a Query over one table plus insert, update, drop and describe.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dj/expression.hpp"
+#include "dj/identifiers.hpp"
+
+namespace dj {
+
+/// Options of insert() and insert1().
+struct InsertOptions {
+  bool skip_duplicates = false;      ///< rows whose primary key exists are left as they are
+  bool replace = false;              ///< rows whose primary key exists are overwritten
+  bool ignore_extra_fields = false;  ///< attributes the table lacks are dropped, not an error
+  bool allow_direct_insert = false;  ///< permit inserting into imported/computed tables outside make()
+};
+
+/// One table of a schema.
+class Table : public Query {
+ public:
+  /// Opens an existing table, loading its heading from the catalog.
+  Table(Connection& connection, const std::string& schema, const std::string& table);
+
+  const std::string& schema_name() const { return heading().schema; }
+  const std::string& table_name() const { return heading().table; }
+  /// "Session", or "FacialSignal.MotionSVD" for a part.
+  std::string class_name() const;
+  Tier tier() const { return tier_; }
+  /// The table's master for a part, else empty.
+  const std::string& master_table_name() const { return master_; }
+
+  void insert1(const Row& row, const InsertOptions& options = {}) const;
+  /// Inserts rows in one transaction (all or none): multi-row statements, or COPY for many rows.
+  void insert(const std::vector<Row>& rows, const InsertOptions& options = {}) const;
+  /// Changes secondary attributes of the one row with the row's primary key.
+  void update1(const Row& row) const;
+  /// Drops this table and every table that depends on it, children first.
+  void drop() const;
+  /// The table's definition, rebuilt from the catalog.
+  std::string describe() const;
+
+ private:
+  Table(Connection& connection, std::shared_ptr<const Heading> heading);
+
+  Tier tier_;
+  std::string master_;
+};
+
+}  // namespace dj

@@ -1,0 +1,135 @@
+#include "value_sql.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+namespace dj::detail {
+namespace {
+
+// PostgreSQL type OIDs of the built-in types we convert (pg_type.h; stable across versions).
+constexpr pqxx::oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26,
+                    kJson = 114, kFloat4 = 700, kFloat8 = 701, kJsonb = 3802;
+
+[[noreturn]] void mismatch(const Attribute& attribute, const Value& value, const char* expected) {
+  throw std::invalid_argument("attribute '" + attribute.name + "' (" +
+                              attribute.display_type() + ") cannot take " +
+                              value.to_display() + ": expected " + expected);
+}
+
+std::string format_double(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string to_bytea_hex(const std::string& bytes) {
+  static const char* hex = "0123456789abcdef";
+  std::string out(2 + 2 * bytes.size(), '\0');
+  out[0] = '\\';
+  out[1] = 'x';
+  char* dst = &out[2];
+  for (unsigned char c : bytes) {
+    *dst++ = hex[c >> 4];
+    *dst++ = hex[c & 15];
+  }
+  return out;
+}
+
+std::string from_bytea_hex(const char* text, size_t size) {
+  if (size < 2 || text[0] != '\\' || text[1] != 'x' || size % 2 != 0) {
+    throw std::runtime_error("bytea value is not in hex format (set bytea_output = 'hex')");
+  }
+  std::string out((size - 2) / 2, '\0');
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int hi = hex_value(text[2 + 2 * i]);
+    const int lo = hex_value(text[3 + 2 * i]);
+    if (hi < 0 || lo < 0) throw std::runtime_error("bytea value holds a non-hex character");
+    out[i] = static_cast<char>(hi << 4 | lo);
+  }
+  return out;
+}
+
+SqlParam to_param(const Value& value, const Attribute& attribute) {
+  if (value.is_null()) return std::nullopt;
+  switch (attribute.category) {
+    case TypeCategory::blob:
+      if (value.holds<Blob>()) return to_bytea_hex(value.as<Blob>().packed);
+      mismatch(attribute, value, "a dj::Blob (see dj/blob.hpp)");
+    case TypeCategory::attach:
+      if (value.holds<Attachment>()) {
+        const auto& a = value.as<Attachment>();
+        if (a.filename.find('\0') != std::string::npos) mismatch(attribute, value, "a file name without NUL");
+        return to_bytea_hex(a.filename + std::string(1, '\0') + a.contents);
+      }
+      mismatch(attribute, value, "a dj::Attachment");
+    case TypeCategory::bytes:
+      if (value.holds<Bytes>()) return to_bytea_hex(value.as<Bytes>().data);
+      mismatch(attribute, value, "dj::Bytes");
+    case TypeCategory::json:
+      if (value.holds<nlohmann::json>()) return value.as<nlohmann::json>().dump();
+      if (value.holds<std::string>()) return value.as<std::string>();
+      mismatch(attribute, value, "JSON");
+    default:
+      break;
+  }
+  if (value.holds<bool>()) return std::string(value.as<bool>() ? "true" : "false");
+  if (value.holds<std::int64_t>()) return std::to_string(value.as<std::int64_t>());
+  if (value.holds<double>()) return format_double(value.as<double>());
+  if (value.holds<std::string>()) {
+    const auto& text = value.as<std::string>();
+    if (text.find('\0') != std::string::npos) mismatch(attribute, value, "text without NUL");
+    return text;
+  }
+  mismatch(attribute, value, "a scalar");
+}
+
+Value from_field(const pqxx::field& field, const Attribute* attribute) {
+  if (field.is_null()) return {};
+  const char* text = field.c_str();
+  const size_t size = field.size();
+  switch (field.type()) {
+    case kBool:
+      return Value(text[0] == 't');
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid:
+      return Value(static_cast<long long>(std::strtoll(text, nullptr, 10)));
+    case kFloat4:
+    case kFloat8:
+      return Value(std::strtod(text, nullptr));
+    case kJson:
+    case kJsonb:
+      return Value(nlohmann::json::parse(text, text + size));
+    case kBytea: {
+      std::string bytes = from_bytea_hex(text, size);
+      const TypeCategory category = attribute ? attribute->category : TypeCategory::bytes;
+      if (category == TypeCategory::blob) return Value(Blob{std::move(bytes)});
+      if (category == TypeCategory::attach) {
+        const size_t nul = bytes.find('\0');
+        if (nul == std::string::npos) {
+          throw std::runtime_error("attach value of '" + attribute->name + "' has no file name");
+        }
+        return Value(Attachment{bytes.substr(0, nul), bytes.substr(nul + 1)});
+      }
+      return Value(Bytes{std::move(bytes)});
+    }
+    default:
+      return Value(std::string(text, size));
+  }
+}
+
+}  // namespace dj::detail

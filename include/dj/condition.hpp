@@ -26,7 +26,7 @@ class Restriction {
   /// A semijoin: rows with a match in `query` on their namesake attributes.
   Restriction(const Query& query);  // NOLINT
   /// An SQL condition without parameters, e.g. "session_id > 3".
-  Restriction(const char* condition);  // NOLINT
+  Restriction(const char* condition);         // NOLINT
   Restriction(const std::string& condition);  // NOLINT
 
   /// An SQL condition whose $1..$n placeholders take `values` (sent as parameters).

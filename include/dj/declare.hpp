@@ -50,7 +50,7 @@ struct AttributeLine {
 
 /// One dependency line: `-> [nullable, unique] Parent.proj(new='old')`.
 struct ForeignKeyLine {
-  std::string reference;                  ///< "Parent", "master", "master.Region", "lab.Device"
+  std::string reference;  ///< "Parent", "master", "master.Region", "lab.Device"
   std::map<std::string, std::string> renames;  ///< parent attribute -> new name
   bool nullable = false;
   bool unique = false;
@@ -77,8 +77,8 @@ ParsedDefinition parse_definition(const std::string& table, const std::string& t
 
 /// A table that a foreign key points to, as the declaration needs it.
 struct ReferencedTable {
-  Heading heading;                               ///< with schema and table set
-  std::map<std::string, std::string> lineage;    ///< attribute -> lineage text (may be partial)
+  Heading heading;                             ///< with schema and table set
+  std::map<std::string, std::string> lineage;  ///< attribute -> lineage text (may be partial)
 };
 
 /// Finds the table a `->` reference names; throws when there is none.
@@ -97,7 +97,7 @@ struct TableDeclaration {
   Tier tier = Tier::manual;
   /// Enum types to create first (when missing): name -> values in declared order.
   std::vector<std::pair<std::string, std::vector<std::string>>> enum_types;
-  std::string create_table;          ///< CREATE TABLE IF NOT EXISTS ...
+  std::string create_table;           ///< CREATE TABLE IF NOT EXISTS ...
   std::vector<std::string> post_ddl;  ///< indexes, then table and column comments
   std::vector<std::pair<std::string, std::string>> lineage;  ///< (attribute, lineage)
   std::vector<ForeignKey> foreign_keys;

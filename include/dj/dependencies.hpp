@@ -36,7 +36,8 @@ struct Dependency {
 class Dependencies {
  public:
   /// Loads the tables of `schemas` (all schemas when empty) and every foreign key touching them.
-  static Dependencies load(pqxx::transaction_base& tx, const std::vector<std::string>& schemas = {});
+  static Dependencies load(pqxx::transaction_base& tx,
+                           const std::vector<std::string>& schemas = {});
 
   const std::vector<TableRef>& tables() const { return tables_; }  ///< parents before children
   const std::vector<Dependency>& edges() const { return edges_; }

@@ -108,6 +108,8 @@ inline Query operator&(const Query& query, const Restriction& restriction) {
 inline Query operator-(const Query& query, const Restriction& restriction) {
   return query.restrict_not(restriction);
 }
-inline Query operator*(const Query& a, const Query& b) { return a.join(b); }
+inline Query operator*(const Query& a, const Query& b) {
+  return a.join(b);
+}
 
 }  // namespace dj

@@ -13,7 +13,17 @@ namespace dj {
 
 /// What kind of value an attribute holds; decides conversion on insert and fetch.
 enum class TypeCategory {
-  integer, floating, decimal, boolean, string, enumeration, date, datetime, time, json, uuid,
+  integer,
+  floating,
+  decimal,
+  boolean,
+  string,
+  enumeration,
+  date,
+  datetime,
+  time,
+  json,
+  uuid,
   blob,    ///< DataJoint blob (<blob>, legacy longblob)
   attach,  ///< <attach>: filename + bytes
   bytes    ///< raw bytea
@@ -22,9 +32,10 @@ enum class TypeCategory {
 /// One column.
 struct Attribute {
   std::string name;
-  std::string sql_type;   ///< as information_schema reports it, e.g. varchar(8), integer,
-                          ///< timestamp without time zone, "S"."enum_e54fc739"
-  std::string core_type;  ///< DataJoint type from the ":type:" comment (int32, <blob>, ...); may be empty
+  std::string sql_type;  ///< as information_schema reports it, e.g. varchar(8), integer,
+                         ///< timestamp without time zone, "S"."enum_e54fc739"
+  std::string
+      core_type;  ///< DataJoint type from the ":type:" comment (int32, <blob>, ...); may be empty
   TypeCategory category = TypeCategory::string;
   bool in_key = false;
   bool nullable = false;

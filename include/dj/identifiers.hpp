@@ -22,7 +22,8 @@ void validate_attribute_name(const std::string& name);
 /// Throws unless `name` is a class name DataJoint accepts: ^[A-Z][A-Za-z0-9]*$.
 void validate_class_name(const std::string& name);
 
-/// "FacialSignal" -> "facial_signal", "MotionSVD" -> "motion_s_v_d", "Scan2Photon" -> "scan2_photon".
+/// "FacialSignal" -> "facial_signal", "MotionSVD" -> "motion_s_v_d", "Scan2Photon" ->
+/// "scan2_photon".
 std::string to_snake_case(const std::string& class_name);
 
 /// "_facial_signal__motion_s_v_d" -> "MotionSVD" (the part, or the master for a master table).

@@ -15,7 +15,8 @@ struct InsertOptions {
   bool skip_duplicates = false;      ///< rows whose primary key exists are left as they are
   bool replace = false;              ///< rows whose primary key exists are overwritten
   bool ignore_extra_fields = false;  ///< attributes the table lacks are dropped, not an error
-  bool allow_direct_insert = false;  ///< permit inserting into imported/computed tables outside make()
+  bool allow_direct_insert =
+      false;  ///< permit inserting into imported/computed tables outside make()
 };
 
 /// One table of a schema.
@@ -45,8 +46,8 @@ class Table : public Query {
  private:
   Table(Connection& connection, std::shared_ptr<const Heading> heading);
 
+  std::string master_;  // before tier_: the tier's initialiser fills it
   Tier tier_;
-  std::string master_;
 };
 
 }  // namespace dj

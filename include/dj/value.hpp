@@ -64,9 +64,13 @@ class Value {
   bool is_null() const { return std::holds_alternative<std::monostate>(storage_); }
   /// The value as T; throws std::bad_variant_access naming nothing, so prefer Row::get.
   template <typename T>
-  const T& as() const { return std::get<T>(storage_); }
+  const T& as() const {
+    return std::get<T>(storage_);
+  }
   template <typename T>
-  bool holds() const { return std::holds_alternative<T>(storage_); }
+  bool holds() const {
+    return std::holds_alternative<T>(storage_);
+  }
   const Storage& storage() const { return storage_; }
   bool operator==(const Value& other) const { return storage_ == other.storage_; }
   bool operator!=(const Value& other) const { return !(*this == other); }
@@ -113,15 +117,25 @@ class Row {
   std::vector<Value> values_;
 };
 
-template <> std::int64_t Row::get<std::int64_t>(const std::string&) const;
-template <> int Row::get<int>(const std::string&) const;
-template <> double Row::get<double>(const std::string&) const;
-template <> float Row::get<float>(const std::string&) const;
-template <> bool Row::get<bool>(const std::string&) const;
-template <> std::string Row::get<std::string>(const std::string&) const;
-template <> nlohmann::json Row::get<nlohmann::json>(const std::string&) const;
-template <> Blob Row::get<Blob>(const std::string&) const;
-template <> Attachment Row::get<Attachment>(const std::string&) const;
-template <> Bytes Row::get<Bytes>(const std::string&) const;
+template <>
+std::int64_t Row::get<std::int64_t>(const std::string&) const;
+template <>
+int Row::get<int>(const std::string&) const;
+template <>
+double Row::get<double>(const std::string&) const;
+template <>
+float Row::get<float>(const std::string&) const;
+template <>
+bool Row::get<bool>(const std::string&) const;
+template <>
+std::string Row::get<std::string>(const std::string&) const;
+template <>
+nlohmann::json Row::get<nlohmann::json>(const std::string&) const;
+template <>
+Blob Row::get<Blob>(const std::string&) const;
+template <>
+Attachment Row::get<Attachment>(const std::string&) const;
+template <>
+Bytes Row::get<Bytes>(const std::string&) const;
 
 }  // namespace dj

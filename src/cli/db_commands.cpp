@@ -67,19 +67,20 @@ void add_db_commands(CLI::App& app) {
 
   add_data_dir(db->add_subcommand("status", "Say whether the cluster exists and runs"))
       ->callback([options] {
-    auto server = make_server(*options);
-    const auto status = server.status();
-    std::cout << "data folder: " << server.data_dir().string() << "\n"
-              << "initialized: " << (status.initialized ? "yes" : "no") << "\n"
-              << "running:     " << (status.running ? "yes" : "no") << "\n"
-              << "url:         " << status.url << "\n";
-    const auto target = dj::locate_database(false);
-    std::cout << "in use:      " << dj::describe(target) << "\n";
-  });
+        auto server = make_server(*options);
+        const auto status = server.status();
+        std::cout << "data folder: " << server.data_dir().string() << "\n"
+                  << "initialized: " << (status.initialized ? "yes" : "no") << "\n"
+                  << "running:     " << (status.running ? "yes" : "no") << "\n"
+                  << "url:         " << status.url << "\n";
+        const auto target = dj::locate_database(false);
+        std::cout << "in use:      " << dj::describe(target) << "\n";
+      });
 
-  add_data_dir(db->add_subcommand("url", "Print the connection string of the database in use "
-                                          "(starting the embedded server when no other is "
-                                          "configured)"))
+  add_data_dir(db->add_subcommand("url",
+                                  "Print the connection string of the database in use "
+                                  "(starting the embedded server when no other is "
+                                  "configured)"))
       ->callback([options] {
         if (!options->data_dir.empty()) {
           std::cout << make_server(*options).start() << "\n";

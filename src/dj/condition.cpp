@@ -9,16 +9,30 @@
 namespace dj {
 
 struct Restriction::Node {
-  struct Key { Row key; };
-  struct AnyOf { std::vector<Row> keys; };
-  struct Sql { std::string condition; std::vector<Value> values; };
-  struct Semijoin { std::shared_ptr<const Query> query; };
-  struct AllOf { std::vector<Restriction> items; };
-  struct Not { Restriction inner; };
+  struct Key {
+    Row key;
+  };
+  struct AnyOf {
+    std::vector<Row> keys;
+  };
+  struct Sql {
+    std::string condition;
+    std::vector<Value> values;
+  };
+  struct Semijoin {
+    std::shared_ptr<const Query> query;
+  };
+  struct AllOf {
+    std::vector<Restriction> items;
+  };
+  struct Not {
+    Restriction inner;
+  };
   std::variant<Key, AnyOf, Sql, Semijoin, AllOf, Not> kind;
 };
 
-Restriction::Restriction(Row key) : node_(std::make_shared<Node>(Node{Node::Key{std::move(key)}})) {}
+Restriction::Restriction(Row key)
+    : node_(std::make_shared<Node>(Node{Node::Key{std::move(key)}})) {}
 Restriction::Restriction(const Query& query)
     : node_(std::make_shared<Node>(Node{Node::Semijoin{std::make_shared<Query>(query)}})) {}
 Restriction::Restriction(const char* condition) : Restriction(std::string(condition)) {}
@@ -66,7 +80,9 @@ SqlFragment Restriction::compile(const Heading& heading, const std::string& alia
   struct Visitor {
     const Heading& heading;
     const std::string& alias;
-    SqlFragment operator()(const Node::Key& k) const { return key_condition(k.key, heading, alias); }
+    SqlFragment operator()(const Node::Key& k) const {
+      return key_condition(k.key, heading, alias);
+    }
     SqlFragment operator()(const Node::AnyOf& a) const {
       if (a.keys.empty()) return SqlFragment("FALSE");
       std::vector<SqlFragment> terms;
@@ -79,9 +95,9 @@ SqlFragment Restriction::compile(const Heading& heading, const std::string& alia
         // Placeholders are untyped: the server infers each from its use in the condition.
         Attribute untyped;
         untyped.name = "$" + std::to_string(params.size() + 1);
-        untyped.category = value.holds<Blob>()         ? TypeCategory::blob
-                           : value.holds<Bytes>()      ? TypeCategory::bytes
-                           : value.holds<Attachment>() ? TypeCategory::attach
+        untyped.category = value.holds<Blob>()             ? TypeCategory::blob
+                           : value.holds<Bytes>()          ? TypeCategory::bytes
+                           : value.holds<Attachment>()     ? TypeCategory::attach
                            : value.holds<nlohmann::json>() ? TypeCategory::json
                                                            : TypeCategory::string;
         params.push_back(detail::to_param(value, untyped));
@@ -93,7 +109,8 @@ SqlFragment Restriction::compile(const Heading& heading, const std::string& alia
       std::vector<SqlFragment> matches;
       for (const auto& name : heading.names()) {
         if (!other.has(name)) continue;
-        matches.emplace_back("_s." + quote_identifier(name) + " = " + alias + "." + quote_identifier(name));
+        matches.emplace_back("_s." + quote_identifier(name) + " = " + alias + "." +
+                             quote_identifier(name));
       }
       SqlFragment sql("EXISTS (SELECT 1 FROM (");
       sql += j.query->select_sql();
@@ -122,7 +139,9 @@ std::string Restriction::describe() const {
       return "any of " + std::to_string(a.keys.size()) + " keys";
     }
     std::string operator()(const Node::Sql& s) const { return "\"" + s.condition + "\""; }
-    std::string operator()(const Node::Semijoin& j) const { return "(" + j.query->description() + ")"; }
+    std::string operator()(const Node::Semijoin& j) const {
+      return "(" + j.query->description() + ")";
+    }
     std::string operator()(const Node::AllOf& a) const {
       std::string out;
       for (const auto& item : a.items) out += (out.empty() ? "" : " AND ") + item.describe();

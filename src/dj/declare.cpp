@@ -34,7 +34,8 @@ std::string escape_column_comment(const std::string& comment) {
 }
 
 /// The column tail for an own attribute: NOT NULL / DEFAULT ... as DataJoint writes it.
-std::string column_tail(const std::string& table, const AttributeLine& a, const AttributeType& type) {
+std::string column_tail(const std::string& table, const AttributeLine& a,
+                        const AttributeType& type) {
   if (!a.default_) return "NOT NULL";
   const std::string& value = *a.default_;
   const std::string upper_head = to_lower(value.substr(0, value.find('(')));
@@ -78,7 +79,8 @@ std::string quoted_list(const std::vector<std::string>& names) {
 }
 
 bool is_prefix(const std::vector<std::string>& candidate, const std::vector<std::string>& of) {
-  return candidate.size() <= of.size() && std::equal(candidate.begin(), candidate.end(), of.begin());
+  return candidate.size() <= of.size() &&
+         std::equal(candidate.begin(), candidate.end(), of.begin());
 }
 
 }  // namespace
@@ -118,8 +120,9 @@ TableDeclaration compile_declaration(const std::string& schema, const std::strin
       if (parent_key.empty()) fail(table, fk->line, "'" + fk->reference + "' has no primary key");
       for (const auto& [old_name, new_name] : fk->renames) {
         if (std::find(parent_key.begin(), parent_key.end(), old_name) == parent_key.end()) {
-          fail(table, fk->line, "proj renames '" + old_name + "', which is not in the primary key of " +
-                                    fk->reference);
+          fail(table, fk->line,
+               "proj renames '" + old_name + "', which is not in the primary key of " +
+                   fk->reference);
         }
       }
       ForeignKey key{parent.heading.schema, parent.heading.table, {}, fk->nullable};
@@ -131,10 +134,10 @@ TableDeclaration compile_declaration(const std::string& schema, const std::strin
         key.columns.emplace_back(name, parent_name);
         child_columns.push_back(name);
         auto lineage = parent.lineage.find(parent_name);
-        out.lineage.emplace_back(name, lineage != parent.lineage.end()
-                                           ? lineage->second
-                                           : parent.heading.schema + "." + parent.heading.table +
-                                                 "." + parent_name);
+        out.lineage.emplace_back(
+            name, lineage != parent.lineage.end()
+                      ? lineage->second
+                      : parent.heading.schema + "." + parent.heading.table + "." + parent_name);
         if (fk->in_key) key_from_foreign_keys.insert(name);
         if (declared.count(name)) continue;
         declared.insert(name);
@@ -145,7 +148,8 @@ TableDeclaration compile_declaration(const std::string& schema, const std::strin
                           (fk->nullable ? "" : " NOT NULL");
         // Our decision: inherited columns carry the parent's ":type:" too (DataJoint's own
         // job tables need it for timestamp, bool, double and enum keys).
-        if (!parent_attribute.core_type.empty()) column.comment = ":" + parent_attribute.core_type + ":";
+        if (!parent_attribute.core_type.empty())
+          column.comment = ":" + parent_attribute.core_type + ":";
         columns.push_back(std::move(column));
       }
       std::vector<std::string> parent_columns;
@@ -161,27 +165,31 @@ TableDeclaration compile_declaration(const std::string& schema, const std::strin
       out.foreign_keys.push_back(std::move(key));
     } else {
       const auto& a = std::get<AttributeLine>(item);
-      if (declared.count(a.name)) fail(table, a.line, "attribute '" + a.name + "' is declared twice");
+      if (declared.count(a.name))
+        fail(table, a.line, "attribute '" + a.name + "' is declared twice");
       AttributeType type;
       try {
         type = resolve_type(a.type, schema);
       } catch (const DefinitionError& e) {
         fail(table, a.line, e.what());
       }
-      if (a.in_key && (type.category == TypeCategory::blob || type.category == TypeCategory::attach ||
-                       type.category == TypeCategory::json || type.category == TypeCategory::bytes)) {
+      if (a.in_key &&
+          (type.category == TypeCategory::blob || type.category == TypeCategory::attach ||
+           type.category == TypeCategory::json || type.category == TypeCategory::bytes)) {
         fail(table, a.line, "a " + a.type + " attribute cannot be in the primary key");
       }
       if (a.in_key && (tier == Tier::computed || tier == Tier::imported)) {
-        fail(table, a.line, "computed and imported tables take their primary key from foreign keys only; '" +
-                                a.name + "' is new");
+        fail(table, a.line,
+             "computed and imported tables take their primary key from foreign keys only; '" +
+                 a.name + "' is new");
       }
       if (type.category == TypeCategory::enumeration) add_enum(type);
       declared.insert(a.name);
       Column column;
       column.name = a.name;
       column.in_key = a.in_key;
-      column.sql_line = quote_identifier(a.name) + " " + type.sql + " " + column_tail(table, a, type);
+      column.sql_line =
+          quote_identifier(a.name) + " " + type.sql + " " + column_tail(table, a, type);
       const std::string comment = escape_column_comment(a.comment);
       column.comment = type.core.empty() ? comment : ":" + type.core + ":" + comment;
       columns.push_back(std::move(column));
@@ -191,7 +199,8 @@ TableDeclaration compile_declaration(const std::string& schema, const std::strin
 
   for (const auto& index : definition.indexes) {
     for (const auto& column : index.columns) {
-      if (!declared.count(column)) fail(table, index.line, "index names unknown attribute '" + column + "'");
+      if (!declared.count(column))
+        fail(table, index.line, "index names unknown attribute '" + column + "'");
     }
     indexes.push_back(index);
   }

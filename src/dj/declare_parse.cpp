@@ -13,7 +13,9 @@ class LineError {
  public:
   LineError(const std::string& table, int line, const std::string& text)
       : prefix_("table " + table + ", line " + std::to_string(line) + " '" + trim(text) + "': ") {}
-  [[noreturn]] void fail(const std::string& reason) const { throw DefinitionError(prefix_ + reason); }
+  [[noreturn]] void fail(const std::string& reason) const {
+    throw DefinitionError(prefix_ + reason);
+  }
 
  private:
   std::string prefix_;
@@ -23,7 +25,8 @@ ForeignKeyLine parse_foreign_key(const std::string& body, const LineError& error
   static const std::regex pattern(
       R"(^\s*(?:\[([^\]]*)\])?\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*?)(?:\.proj\((.*)\))?\s*$)");
   std::smatch m;
-  if (!std::regex_match(body, m, pattern)) error.fail("expected '-> [options] Parent[.proj(new='old')]'");
+  if (!std::regex_match(body, m, pattern))
+    error.fail("expected '-> [options] Parent[.proj(new='old')]'");
   ForeignKeyLine fk;
   fk.reference = m[2].str();
   if (m[1].matched) {

@@ -34,7 +34,8 @@ std::vector<std::string> primary_key_of(pqxx::transaction_base& tx, const TableR
 }
 
 /// Refuses a cascade that would delete part rows and leave their master rows.
-void check_part_integrity(const std::vector<TableRef>& cascade, const std::string& root_description) {
+void check_part_integrity(const std::vector<TableRef>& cascade,
+                          const std::string& root_description) {
   for (size_t i = 0; i < cascade.size(); ++i) {
     std::string master;
     try {
@@ -47,7 +48,8 @@ void check_part_integrity(const std::vector<TableRef>& cascade, const std::strin
         i > 0 && std::find(cascade.begin(), cascade.end(), master_ref) != cascade.end();
     if (!master_in_cascade) {
       throw std::logic_error("deleting " + root_description + " would delete rows of part table " +
-                             cascade[i].display() + " without their master " + master_ref.display() +
+                             cascade[i].display() + " without their master " +
+                             master_ref.display() +
                              "; delete from the master, or pass force_parts");
     }
   }
@@ -73,7 +75,8 @@ DeleteResult Query::delete_rows(const DeleteOptions& options) const {
       const TableRef& ref = cascade[i];
       const std::string temp = prefix + std::to_string(i);
       const std::string key = quoted_columns(primary_key_of(tx, ref));
-      SqlFragment sql("CREATE TEMP TABLE " + quote_identifier(temp) + " ON COMMIT DROP AS SELECT " + key);
+      SqlFragment sql("CREATE TEMP TABLE " + quote_identifier(temp) + " ON COMMIT DROP AS SELECT " +
+                      key);
       if (i == 0) {
         sql += " FROM (";
         sql += select_;
@@ -105,8 +108,9 @@ DeleteResult Query::delete_rows(const DeleteOptions& options) const {
       } else {
         const std::string key = quoted_columns(primary_key_of(tx, *it));
         n = static_cast<long long>(
-            execute(tx, SqlFragment("DELETE FROM " + it->quoted() + " WHERE (" + key + ") IN (SELECT " +
-                                    key + " FROM " + quote_identifier(temp) + ")"),
+            execute(tx,
+                    SqlFragment("DELETE FROM " + it->quoted() + " WHERE (" + key + ") IN (SELECT " +
+                                key + " FROM " + quote_identifier(temp) + ")"),
                     "delete from " + it->display())
                 .affected_rows());
       }

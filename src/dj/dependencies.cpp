@@ -10,7 +10,9 @@
 
 namespace dj {
 
-std::string TableRef::quoted() const { return qualified_name(schema, table); }
+std::string TableRef::quoted() const {
+  return qualified_name(schema, table);
+}
 
 bool Dependency::renamed() const {
   return std::any_of(columns.begin(), columns.end(),
@@ -45,16 +47,19 @@ std::string schema_filter(const std::vector<std::string>& schemas) {
 
 }  // namespace
 
-Dependencies Dependencies::load(pqxx::transaction_base& tx, const std::vector<std::string>& schemas) {
+Dependencies Dependencies::load(pqxx::transaction_base& tx,
+                                const std::vector<std::string>& schemas) {
   const bool all = schemas.empty();
   const std::string filter = schema_filter(schemas);
   Dependencies graph;
   std::vector<TableRef> nodes;
-  for (const auto& row : tx.exec_params(
-           "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-           "WHERE c.relkind = 'r' AND c.relname NOT LIKE '~%' AND ($1 OR n.nspname = ANY($2::text[])) "
-           "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%'",
-           all, filter)) {
+  for (const auto& row : tx.exec_params("SELECT n.nspname, c.relname FROM pg_class c JOIN "
+                                        "pg_namespace n ON n.oid = c.relnamespace "
+                                        "WHERE c.relkind = 'r' AND c.relname NOT LIKE '~%' AND ($1 "
+                                        "OR n.nspname = ANY($2::text[])) "
+                                        "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                                        "AND n.nspname NOT LIKE 'pg_%'",
+                                        all, filter)) {
     nodes.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
   }
   const std::string separator(1, kSeparator);
@@ -63,9 +68,12 @@ Dependencies Dependencies::load(pqxx::transaction_base& tx, const std::vector<st
            "string_agg(ca.attname, $3 ORDER BY k.ord), string_agg(pa.attname, $3 ORDER BY k.ord), "
            "bool_and(ci.indkey IS NOT NULL AND ca.attnum = ANY(ci.indkey)) "
            "FROM pg_constraint c "
-           "JOIN pg_class cc ON cc.oid = c.conrelid JOIN pg_namespace cn ON cn.oid = cc.relnamespace "
-           "JOIN pg_class pc ON pc.oid = c.confrelid JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
-           "CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(child_att, parent_att, ord) "
+           "JOIN pg_class cc ON cc.oid = c.conrelid JOIN pg_namespace cn ON cn.oid = "
+           "cc.relnamespace "
+           "JOIN pg_class pc ON pc.oid = c.confrelid JOIN pg_namespace pn ON pn.oid = "
+           "pc.relnamespace "
+           "CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(child_att, "
+           "parent_att, ord) "
            "JOIN pg_attribute ca ON ca.attrelid = c.conrelid AND ca.attnum = k.child_att "
            "JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = k.parent_att "
            "LEFT JOIN pg_index ci ON ci.indrelid = c.conrelid AND ci.indisprimary "
@@ -78,7 +86,8 @@ Dependencies Dependencies::load(pqxx::transaction_base& tx, const std::vector<st
     d.parent = {row[2].as<std::string>(), row[3].as<std::string>()};
     const auto child_columns = split_names(row[4].as<std::string>());
     const auto parent_columns = split_names(row[5].as<std::string>());
-    for (size_t i = 0; i < child_columns.size(); ++i) d.columns.emplace_back(child_columns[i], parent_columns[i]);
+    for (size_t i = 0; i < child_columns.size(); ++i)
+      d.columns.emplace_back(child_columns[i], parent_columns[i]);
     d.primary = row[6].as<bool>();
     graph.edges_.push_back(std::move(d));
     for (const auto& ref : {graph.edges_.back().child, graph.edges_.back().parent}) {
@@ -159,14 +168,20 @@ NodeStyle style_of(const TableRef& ref) {
   } catch (const std::invalid_argument&) {
     return {ref.display(), "shape=box", "other"};
   }
-  const std::string label = ref.schema + "." + (tier == Tier::part ? to_class_name(master) + "." : "") +
+  const std::string label = ref.schema + "." +
+                            (tier == Tier::part ? to_class_name(master) + "." : "") +
                             to_class_name(ref.table.substr(master.empty() ? 0 : master.size() + 2));
   switch (tier) {
-    case Tier::manual: return {label, "shape=box, style=filled, fillcolor=\"#00ff0030\"", "manual"};
-    case Tier::lookup: return {label, "shape=plaintext, style=filled, fillcolor=\"#00000020\"", "lookup"};
-    case Tier::imported: return {label, "shape=ellipse, style=filled, fillcolor=\"#00007f40\"", "imported"};
-    case Tier::computed: return {label, "shape=ellipse, style=filled, fillcolor=\"#ff000030\"", "computed"};
-    case Tier::part: return {label, "shape=plaintext, fontsize=10", "part"};
+    case Tier::manual:
+      return {label, "shape=box, style=filled, fillcolor=\"#00ff0030\"", "manual"};
+    case Tier::lookup:
+      return {label, "shape=plaintext, style=filled, fillcolor=\"#00000020\"", "lookup"};
+    case Tier::imported:
+      return {label, "shape=ellipse, style=filled, fillcolor=\"#00007f40\"", "imported"};
+    case Tier::computed:
+      return {label, "shape=ellipse, style=filled, fillcolor=\"#ff000030\"", "computed"};
+    case Tier::part:
+      return {label, "shape=plaintext, fontsize=10", "part"};
   }
   return {label, "", "other"};
 }
@@ -181,7 +196,8 @@ std::string Dependencies::to_dot() const {
   out << "digraph dependencies {\n  rankdir=TB;\n";
   for (const auto& t : tables_) {
     const NodeStyle s = style_of(t);
-    out << "  " << node_id(t, tables_) << " [label=\"" << s.label << "\", " << s.dot_attributes << "];\n";
+    out << "  " << node_id(t, tables_) << " [label=\"" << s.label << "\", " << s.dot_attributes
+        << "];\n";
   }
   for (const auto& e : edges_) {
     out << "  " << node_id(e.parent, tables_) << " -> " << node_id(e.child, tables_) << " ["

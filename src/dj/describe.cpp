@@ -30,9 +30,10 @@ std::string default_text(const Attribute& a) {
 std::string reference_name(const TableRef& parent, const std::string& own_schema) {
   std::string master;
   const Tier tier = tier_of_table_name(parent.table, &master);
-  const std::string name = tier == Tier::part
-                               ? to_class_name(master) + "." + to_class_name(parent.table.substr(master.size() + 2))
-                               : to_class_name(parent.table);
+  const std::string name =
+      tier == Tier::part
+          ? to_class_name(master) + "." + to_class_name(parent.table.substr(master.size() + 2))
+          : to_class_name(parent.table);
   return parent.schema == own_schema ? name : parent.schema + "." + name;
 }
 
@@ -46,12 +47,14 @@ std::string Table::describe() const {
   std::vector<std::string> indexes;
   connection().read([&](pqxx::transaction_base& tx) {
     graph = Dependencies::load(tx, {h.schema});
-    for (const auto& row : tx.exec_params(
-             "SELECT i.indisunique, string_agg(a.attname, ', ' ORDER BY array_position(i.indkey::int2[], a.attnum)) "
-             "FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-             "WHERE i.indrelid = to_regclass($1) AND NOT i.indisprimary GROUP BY i.indexrelid, i.indisunique "
-             "ORDER BY i.indexrelid",
-             qualified_name(h.schema, h.table))) {
+    for (const auto& row : tx.exec_params("SELECT i.indisunique, string_agg(a.attname, ', ' ORDER "
+                                          "BY array_position(i.indkey::int2[], a.attnum)) "
+                                          "FROM pg_index i JOIN pg_attribute a ON a.attrelid = "
+                                          "i.indrelid AND a.attnum = ANY(i.indkey) "
+                                          "WHERE i.indrelid = to_regclass($1) AND NOT "
+                                          "i.indisprimary GROUP BY i.indexrelid, i.indisunique "
+                                          "ORDER BY i.indexrelid",
+                                          qualified_name(h.schema, h.table))) {
       indexes.push_back(std::string(row[0].as<bool>() ? "unique index(" : "index(") +
                         row[1].as<std::string>() + ")");
     }

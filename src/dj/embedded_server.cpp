@@ -39,7 +39,9 @@ fs::path find_postgres_bin_dir() {
       "FMPIPE_PG_BINDIR)");
 }
 
-bool running_as_root() { return geteuid() == 0; }
+bool running_as_root() {
+  return geteuid() == 0;
+}
 
 /// Holds an exclusive advisory lock on a file for its lifetime.
 class FileLock {
@@ -144,9 +146,9 @@ void EmbeddedServer::prepare_folder() const {
 void EmbeddedServer::initialize() const {
   const fs::path bin = find_postgres_bin_dir();
   spdlog::info("embedded PostgreSQL: creating a cluster in {}", cluster_dir().string());
-  auto result = run_tool(options_, {(bin / "initdb").string(), "-D", cluster_dir().string(), "-U",
-                                    "postgres", "--auth=trust", "-E", "UTF8", "--no-locale",
-                                    "--no-sync"});
+  auto result =
+      run_tool(options_, {(bin / "initdb").string(), "-D", cluster_dir().string(), "-U", "postgres",
+                          "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"});
   if (result.exit_code != 0) {
     std::string hint;
     if (running_as_root()) {
@@ -162,8 +164,8 @@ void EmbeddedServer::initialize() const {
 bool EmbeddedServer::is_running() const {
   if (!fs::exists(cluster_dir() / "PG_VERSION")) return false;
   const fs::path bin = find_postgres_bin_dir();
-  auto result = run_tool(options_, {(bin / "pg_ctl").string(), "status", "-D",
-                                    cluster_dir().string()});
+  auto result =
+      run_tool(options_, {(bin / "pg_ctl").string(), "status", "-D", cluster_dir().string()});
   return result.exit_code == 0 && fs::exists(options_.data_dir / kSocketName);
 }
 
@@ -190,9 +192,9 @@ std::string EmbeddedServer::start() {
     server_options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
   }
   spdlog::info("embedded PostgreSQL: starting the server in {}", options_.data_dir.string());
-  auto result = run_tool(options_, {(bin / "pg_ctl").string(), "start", "-D",
-                                    cluster_dir().string(), "-l", log_file().string(), "-w", "-t",
-                                    "120", "-o", server_options});
+  auto result =
+      run_tool(options_, {(bin / "pg_ctl").string(), "start", "-D", cluster_dir().string(), "-l",
+                          log_file().string(), "-w", "-t", "120", "-o", server_options});
   if (result.exit_code != 0) {
     throw std::runtime_error("embedded PostgreSQL: the server did not start (log: " +
                              log_file().string() + "):\n" + result.output);
@@ -206,8 +208,8 @@ void EmbeddedServer::stop() {
   if (!is_running()) return;
   const fs::path bin = find_postgres_bin_dir();
   spdlog::info("embedded PostgreSQL: stopping the server in {}", options_.data_dir.string());
-  auto result = run_tool(options_, {(bin / "pg_ctl").string(), "stop", "-D",
-                                    cluster_dir().string(), "-m", "fast", "-w", "-t", "120"});
+  auto result = run_tool(options_, {(bin / "pg_ctl").string(), "stop", "-D", cluster_dir().string(),
+                                    "-m", "fast", "-w", "-t", "120"});
   if (result.exit_code != 0) {
     throw std::runtime_error("embedded PostgreSQL: the server in " + options_.data_dir.string() +
                              " did not stop:\n" + result.output);

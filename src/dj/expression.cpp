@@ -68,7 +68,8 @@ Query Query::restrict(const Restriction& restriction) const {
   sql += select_;
   sql += ") AS _r WHERE ";
   sql += restriction.compile(*heading_, "_r");
-  Query result(*connection_, heading_, std::move(sql), description_ + " & " + restriction.describe());
+  Query result(*connection_, heading_, std::move(sql),
+               description_ + " & " + restriction.describe());
   result.base_ = base_;
   return result;
 }
@@ -160,7 +161,8 @@ Query Query::aggr(const Query& other, const std::map<std::string, std::string>& 
     items.push_back("(" + expression + ") AS " + quote_identifier(name));
     names.push_back(name);
   }
-  SqlFragment where = matches.empty() ? SqlFragment() : " WHERE " + join_fragments(matches, " AND ");
+  SqlFragment where =
+      matches.empty() ? SqlFragment() : " WHERE " + join_fragments(matches, " AND ");
   SqlFragment sql("SELECT _a.*");
   if (!names.empty()) sql += ", " + column_list(names, "_g");
   sql += " FROM (";
@@ -243,7 +245,8 @@ SqlFragment Query::validated_order(const std::vector<std::string>& order_by) con
                                   " is not 'attribute [asc|desc]'");
     }
     heading_->at(m[1].str());
-    terms.push_back(quote_identifier(m[1].str()) + (m[2].matched ? " " + to_lower(m[2].str()) : ""));
+    terms.push_back(quote_identifier(m[1].str()) +
+                    (m[2].matched ? " " + to_lower(m[2].str()) : ""));
   }
   if (terms.empty()) {
     for (const auto& name : heading_->primary_key()) terms.push_back(quote_identifier(name));
@@ -252,7 +255,8 @@ SqlFragment Query::validated_order(const std::vector<std::string>& order_by) con
 }
 
 std::vector<Row> Query::fetch(const FetchOptions& options) const {
-  std::vector<std::string> names = options.attributes.empty() ? heading_->names() : options.attributes;
+  std::vector<std::string> names =
+      options.attributes.empty() ? heading_->names() : options.attributes;
   for (const auto& name : names) heading_->at(name);
   SqlFragment sql("SELECT " + column_list(names, "_q") + " FROM (");
   sql += select_;

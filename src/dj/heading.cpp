@@ -59,7 +59,8 @@ std::string catalog_type(const pqxx::row& row) {
     return "char(" + row["character_maximum_length"].as<std::string>() + ")";
   }
   if (data_type == "numeric" && !row["numeric_precision"].is_null()) {
-    const std::string scale = row["numeric_scale"].is_null() ? "0" : row["numeric_scale"].as<std::string>();
+    const std::string scale =
+        row["numeric_scale"].is_null() ? "0" : row["numeric_scale"].as<std::string>();
     return "decimal(" + row["numeric_precision"].as<std::string>() +
            (scale == "0" ? "" : "," + scale) + ")";
   }
@@ -94,7 +95,8 @@ Heading load_heading(pqxx::transaction_base& tx, const std::string& schema,
 
   const pqxx::result key = tx.exec_params(
       "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-      "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = format('%I.%I', $1::text, $2::text)::regclass "
+      "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = format('%I.%I', $1::text, "
+      "$2::text)::regclass "
       "AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)",
       schema, table);
   std::vector<std::string> key_names;

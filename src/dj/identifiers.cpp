@@ -15,11 +15,16 @@ const std::string kSegment = "[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*";
 
 std::string tier_name(Tier tier) {
   switch (tier) {
-    case Tier::manual: return "manual";
-    case Tier::lookup: return "lookup";
-    case Tier::imported: return "imported";
-    case Tier::computed: return "computed";
-    case Tier::part: return "part";
+    case Tier::manual:
+      return "manual";
+    case Tier::lookup:
+      return "lookup";
+    case Tier::imported:
+      return "imported";
+    case Tier::computed:
+      return "computed";
+    case Tier::part:
+      return "part";
   }
   return "?";
 }
@@ -80,11 +85,16 @@ std::string to_class_name(const std::string& table_segment) {
 std::string master_table_name(const std::string& class_name, Tier tier) {
   const std::string snake = to_snake_case(class_name);
   switch (tier) {
-    case Tier::manual: return snake;
-    case Tier::lookup: return "#" + snake;
-    case Tier::imported: return "_" + snake;
-    case Tier::computed: return "__" + snake;
-    case Tier::part: break;
+    case Tier::manual:
+      return snake;
+    case Tier::lookup:
+      return "#" + snake;
+    case Tier::imported:
+      return "_" + snake;
+    case Tier::computed:
+      return "__" + snake;
+    case Tier::part:
+      break;
   }
   throw std::invalid_argument("a part table's name needs its master: " + class_name);
 }

@@ -34,7 +34,8 @@ std::string lineage_ddl(const std::string& schema) {
   return ddl;
 }
 
-std::map<std::string, std::string> read_lineage(pqxx::transaction_base& tx, const std::string& schema,
+std::map<std::string, std::string> read_lineage(pqxx::transaction_base& tx,
+                                                const std::string& schema,
                                                 const std::string& table) {
   std::map<std::string, std::string> lineage;
   const std::string relation = qualified_name(schema, "~lineage");
@@ -61,8 +62,9 @@ void load_tables(pqxx::transaction_base& tx, Schema::State& state) {
       continue;  // hidden (~lineage, ~~jobs) or not DataJoint's
     }
     const std::string class_name =
-        tier == Tier::part ? to_class_name(master) + "." + to_class_name(table.substr(master.size() + 2))
-                           : to_class_name(table);
+        tier == Tier::part
+            ? to_class_name(master) + "." + to_class_name(table.substr(master.size() + 2))
+            : to_class_name(table);
     state.tables[class_name] = table;
   }
 }
@@ -85,7 +87,8 @@ Schema::Schema(Connection& connection, const std::string& name, bool create)
   connection.run([&](pqxx::transaction_base& tx) {
     // Serialise concurrent creators (many workers start at once) on an advisory lock.
     tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", "dj.schema." + name);
-    const bool exists = !tx.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", name).empty();
+    const bool exists =
+        !tx.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", name).empty();
     if (!exists) {
       if (!create) throw std::runtime_error("schema '" + name + "' does not exist");
       tx.exec("CREATE SCHEMA " + quote_identifier(name));
@@ -96,8 +99,12 @@ Schema::Schema(Connection& connection, const std::string& name, bool create)
   });
 }
 
-const std::string& Schema::name() const { return state_->name; }
-Connection& Schema::connection() const { return *state_->connection; }
+const std::string& Schema::name() const {
+  return state_->name;
+}
+Connection& Schema::connection() const {
+  return *state_->connection;
+}
 
 Schema& Schema::link(const std::string& alias, const Schema& other) {
   state_->links.emplace_back(alias, other.state_);
@@ -108,13 +115,15 @@ void Schema::refresh() {
   state_->connection->read([&](pqxx::transaction_base& tx) { load_tables(tx, *state_); });
 }
 
-ReferencedTable Schema::resolve(const std::string& reference, const std::string& master_class) const {
+ReferencedTable Schema::resolve(const std::string& reference,
+                                const std::string& master_class) const {
   std::string resolved_class;
   const State* owner = nullptr;
   const auto parts = split(reference, '.');
   if (parts.front() == "master") {
     if (master_class.empty()) throw std::invalid_argument("'master' is only valid in a part table");
-    resolved_class = master_class + (parts.size() > 1 ? "." + join({parts.begin() + 1, parts.end()}, ".") : "");
+    resolved_class =
+        master_class + (parts.size() > 1 ? "." + join({parts.begin() + 1, parts.end()}, ".") : "");
     owner = state_.get();
   } else if (state_->tables.count(reference)) {
     resolved_class = reference;
@@ -159,33 +168,38 @@ Table Schema::declare_table(const std::string& class_name, const std::string& ta
       [&](const std::string& reference) { return resolve(reference, master_class); });
   state_->connection->run([&](pqxx::transaction_base& tx) {
     tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", "dj.schema." + state_->name);
-    if (!tx.exec_params("SELECT to_regclass($1)", qualified_name(state_->name, table_name))[0][0].is_null()) {
+    if (!tx.exec_params("SELECT to_regclass($1)", qualified_name(state_->name, table_name))[0][0]
+             .is_null()) {
       return;  // another program declared it meanwhile
     }
     for (const auto& [type_name, values] : declaration.enum_types) {
-      const bool exists = !tx.exec_params(
-                               "SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-                               "WHERE n.nspname = $1 AND t.typname = $2",
-                               state_->name, type_name)
-                               .empty();
+      const bool exists =
+          !tx.exec_params(
+                 "SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                 "WHERE n.nspname = $1 AND t.typname = $2",
+                 state_->name, type_name)
+               .empty();
       if (exists) continue;
       std::vector<std::string> labels;
       for (const auto& v : values) labels.push_back(quote_literal(v));
-      tx.exec("CREATE TYPE " + qualified_name(state_->name, type_name) + " AS ENUM (" + join(labels, ", ") + ")");
+      tx.exec("CREATE TYPE " + qualified_name(state_->name, type_name) + " AS ENUM (" +
+              join(labels, ", ") + ")");
     }
     try {
       tx.exec(declaration.create_table);
       for (const auto& statement : declaration.post_ddl) tx.exec(statement);
     } catch (const pqxx::sql_error& e) {
-      throw DefinitionError("table " + class_name + ": the server refused its declaration: " + e.what());
+      throw DefinitionError("table " + class_name +
+                            ": the server refused its declaration: " + e.what());
     }
     const std::string lineage = qualified_name(state_->name, "~lineage");
     tx.exec_params("DELETE FROM " + lineage + " WHERE table_name = $1", table_name);
     for (const auto& [attribute, origin] : declaration.lineage) {
-      tx.exec_params("INSERT INTO " + lineage +
-                         " (table_name, attribute_name, lineage) VALUES ($1, $2, $3) "
-                         "ON CONFLICT (table_name, attribute_name) DO UPDATE SET lineage = EXCLUDED.lineage",
-                     table_name, attribute, origin);
+      tx.exec_params(
+          "INSERT INTO " + lineage +
+              " (table_name, attribute_name, lineage) VALUES ($1, $2, $3) "
+              "ON CONFLICT (table_name, attribute_name) DO UPDATE SET lineage = EXCLUDED.lineage",
+          table_name, attribute, origin);
     }
   });
   spdlog::debug("declared {}.{}", state_->name, table_name);
@@ -194,7 +208,8 @@ Table Schema::declare_table(const std::string& class_name, const std::string& ta
 }
 
 Table Schema::declare(const std::string& class_name, Tier tier, const std::string& definition) {
-  if (tier == Tier::part) throw std::invalid_argument("declare parts with declare_part: " + class_name);
+  if (tier == Tier::part)
+    throw std::invalid_argument("declare parts with declare_part: " + class_name);
   return declare_table(class_name, master_table_name(class_name, tier), tier, definition, "");
 }
 
@@ -226,11 +241,14 @@ Table Schema::table(const std::string& class_name) const {
   return Table(*state_->connection, state_->name, it->second);
 }
 
-bool Schema::has_table(const std::string& class_name) const { return state_->tables.count(class_name) > 0; }
+bool Schema::has_table(const std::string& class_name) const {
+  return state_->tables.count(class_name) > 0;
+}
 
 Dependencies Schema::dependencies() const {
   Dependencies graph;
-  state_->connection->read([&](pqxx::transaction_base& tx) { graph = Dependencies::load(tx, {state_->name}); });
+  state_->connection->read(
+      [&](pqxx::transaction_base& tx) { graph = Dependencies::load(tx, {state_->name}); });
   return graph;
 }
 
@@ -263,7 +281,8 @@ void Schema::drop() {
 void Schema::grant_read(const std::string& role) const {
   validate_attribute_name(role);
   state_->connection->run([&](pqxx::transaction_base& tx) {
-    tx.exec("GRANT USAGE ON SCHEMA " + quote_identifier(state_->name) + " TO " + quote_identifier(role));
+    tx.exec("GRANT USAGE ON SCHEMA " + quote_identifier(state_->name) + " TO " +
+            quote_identifier(role));
     tx.exec("GRANT SELECT, REFERENCES ON ALL TABLES IN SCHEMA " + quote_identifier(state_->name) +
             " TO " + quote_identifier(role));
   });

@@ -21,7 +21,8 @@ std::optional<std::string> env(const char* name) {
 fs::path config_file_path() {
   if (auto path = env("FMPIPE_CONFIG")) return *path;
   if (auto xdg = env("XDG_CONFIG_HOME")) return fs::path(*xdg) / "facemap-pipeline" / "config.json";
-  if (auto home = env("HOME")) return fs::path(*home) / ".config" / "facemap-pipeline" / "config.json";
+  if (auto home = env("HOME"))
+    return fs::path(*home) / ".config" / "facemap-pipeline" / "config.json";
   return {};
 }
 
@@ -63,8 +64,8 @@ std::string describe(const DatabaseTarget& target) {
     case DatabaseSource::libpq_environment:
       return "libpq environment (PGHOST/PGSERVICE)";
     case DatabaseSource::config_file:
-      return "configuration file " + config_file_path().string() + " (" +
-             redact_url(target.url) + ")";
+      return "configuration file " + config_file_path().string() + " (" + redact_url(target.url) +
+             ")";
     case DatabaseSource::embedded:
       return "embedded server in " + target.embedded_data_dir.string();
   }

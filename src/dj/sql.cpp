@@ -36,9 +36,15 @@ std::string SqlFragment::render() const {
   return out;
 }
 
-SqlFragment operator+(SqlFragment a, const SqlFragment& b) { return a += b; }
-SqlFragment operator+(SqlFragment a, const std::string& b) { return a += b; }
-SqlFragment operator+(const std::string& a, const SqlFragment& b) { return SqlFragment(a) += b; }
+SqlFragment operator+(SqlFragment a, const SqlFragment& b) {
+  return a += b;
+}
+SqlFragment operator+(SqlFragment a, const std::string& b) {
+  return a += b;
+}
+SqlFragment operator+(const std::string& a, const SqlFragment& b) {
+  return SqlFragment(a) += b;
+}
 
 SqlFragment join_fragments(const std::vector<SqlFragment>& parts, const std::string& separator) {
   SqlFragment out;
@@ -49,7 +55,8 @@ SqlFragment join_fragments(const std::vector<SqlFragment>& parts, const std::str
   return out;
 }
 
-SqlFragment fragment_from_placeholders(const std::string& sql, const std::vector<SqlParam>& params) {
+SqlFragment fragment_from_placeholders(const std::string& sql,
+                                       const std::vector<SqlParam>& params) {
   if (sql.find(kMarker) != std::string::npos) {
     throw std::invalid_argument("condition '" + sql + "' contains a control character");
   }
@@ -86,7 +93,8 @@ SqlFragment fragment_from_placeholders(const std::string& sql, const std::vector
   return out;
 }
 
-pqxx::result execute(pqxx::transaction_base& tx, const SqlFragment& sql, const std::string& context) {
+pqxx::result execute(pqxx::transaction_base& tx, const SqlFragment& sql,
+                     const std::string& context) {
   try {
     return tx.exec_params(sql.render(), pqxx::prepare::make_dynamic_params(sql.params));
   } catch (const pqxx::sql_error& e) {

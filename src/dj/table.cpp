@@ -50,7 +50,9 @@ std::string Table::class_name() const {
   return to_class_name(table_name());
 }
 
-void Table::insert1(const Row& row, const InsertOptions& options) const { insert({row}, options); }
+void Table::insert1(const Row& row, const InsertOptions& options) const {
+  insert({row}, options);
+}
 
 void Table::insert(const std::vector<Row>& rows, const InsertOptions& options) const {
   if (rows.empty()) return;
@@ -61,61 +63,76 @@ void Table::insert(const std::vector<Row>& rows, const InsertOptions& options) c
                            " outside make() is refused: it is filled by populate()");
   }
   if (options.skip_duplicates && options.replace) {
-    throw std::invalid_argument("insert into " + class_name() + ": skip_duplicates and replace exclude each other");
+    throw std::invalid_argument("insert into " + class_name() +
+                                ": skip_duplicates and replace exclude each other");
   }
   const Heading& h = heading();
-  std::vector<std::string> columns;
-  for (const auto& name : rows.front().names()) {
-    if (h.has(name)) {
-      columns.push_back(name);
-    } else if (!options.ignore_extra_fields) {
-      throw std::invalid_argument("insert into " + class_name() + ": it has no attribute '" + name + "'");
-    }
-  }
-  if (columns.empty()) throw std::invalid_argument("insert into " + class_name() + ": no known attributes");
-  std::vector<const Attribute*> attributes;
-  for (const auto& name : columns) attributes.push_back(&h.at(name));
-
-  std::string conflict;
   std::vector<std::string> quoted_key;
   for (const auto& k : h.primary_key()) quoted_key.push_back(quote_identifier(k));
-  if (options.skip_duplicates) {
-    conflict = " ON CONFLICT (" + dj::join(quoted_key, ", ") + ") DO NOTHING";
-  } else if (options.replace) {
-    std::vector<std::string> updates;
-    for (const auto& name : columns) {
-      if (!h.at(name).in_key) updates.push_back(quote_identifier(name) + " = EXCLUDED." + quote_identifier(name));
+
+  /// Rows with the same attribute names share one statement; a row with other names starts
+  /// the next statement, so rows may leave out attributes that have defaults.
+  struct Statement {
+    std::vector<std::string> names;  // as given in the rows (extra fields included)
+    std::vector<std::string> columns;
+    std::vector<const Attribute*> attributes;
+    std::string head, conflict;
+  };
+  const auto prepare = [&](const Row& row) {
+    Statement st;
+    st.names = row.names();
+    for (const auto& name : st.names) {
+      if (h.has(name)) {
+        st.columns.push_back(name);
+        st.attributes.push_back(&h.at(name));
+      } else if (!options.ignore_extra_fields) {
+        throw std::invalid_argument("insert into " + class_name() + ": it has no attribute '" +
+                                    name + "'");
+      }
     }
-    conflict = " ON CONFLICT (" + dj::join(quoted_key, ", ") + ") DO " +
-               (updates.empty() ? "NOTHING" : "UPDATE SET " + dj::join(updates, ", "));
-  }
-  std::vector<std::string> quoted_columns;
-  for (const auto& name : columns) quoted_columns.push_back(quote_identifier(name));
-  const std::string head = "INSERT INTO " + qualified_name(h.schema, h.table) + " (" +
-                           dj::join(quoted_columns, ", ") + ") VALUES ";
+    if (st.columns.empty())
+      throw std::invalid_argument("insert into " + class_name() + ": no known attributes");
+    std::vector<std::string> quoted, updates;
+    for (const auto& name : st.columns) {
+      quoted.push_back(quote_identifier(name));
+      if (!h.at(name).in_key)
+        updates.push_back(quote_identifier(name) + " = EXCLUDED." + quote_identifier(name));
+    }
+    st.head = "INSERT INTO " + qualified_name(h.schema, h.table) + " (" + dj::join(quoted, ", ") +
+              ") VALUES ";
+    if (options.skip_duplicates) {
+      st.conflict = " ON CONFLICT (" + dj::join(quoted_key, ", ") + ") DO NOTHING";
+    } else if (options.replace) {
+      st.conflict = " ON CONFLICT (" + dj::join(quoted_key, ", ") + ") DO " +
+                    (updates.empty() ? "NOTHING" : "UPDATE SET " + dj::join(updates, ", "));
+    }
+    return st;
+  };
 
   connection().run([&](pqxx::transaction_base& tx) {
-    SqlFragment statement(head);
+    Statement current = prepare(rows.front());
+    SqlFragment statement(current.head);
     size_t rows_in_statement = 0, bytes = 0;
     const auto flush = [&] {
       if (!rows_in_statement) return;
-      execute(tx, statement + conflict, "insert into " + class_name());
-      statement = SqlFragment(head);
+      execute(tx, statement + current.conflict, "insert into " + class_name());
+      statement = SqlFragment(current.head);
       rows_in_statement = bytes = 0;
     };
     for (const auto& row : rows) {
-      if (row.size() != rows.front().size()) {
-        throw std::invalid_argument("insert into " + class_name() + ": row " + row.to_display() +
-                                    " has other attributes than the first row");
-      }
-      if (rows_in_statement && (statement.params.size() + columns.size() > kMaxParamsPerStatement ||
-                                bytes > kMaxBytesPerStatement)) {
+      if (row.names() != current.names) {
+        flush();
+        current = prepare(row);
+        statement = SqlFragment(current.head);
+      } else if (rows_in_statement &&
+                 (statement.params.size() + current.columns.size() > kMaxParamsPerStatement ||
+                  bytes > kMaxBytesPerStatement)) {
         flush();
       }
       statement += rows_in_statement ? ", (" : "(";
-      for (size_t c = 0; c < columns.size(); ++c) {
+      for (size_t c = 0; c < current.columns.size(); ++c) {
         if (c) statement += ", ";
-        SqlParam param = detail::to_param(row[columns[c]], *attributes[c]);
+        SqlParam param = detail::to_param(row[current.columns[c]], *current.attributes[c]);
         bytes += param ? param->size() : 0;
         statement.param(std::move(param));
       }
@@ -131,7 +148,8 @@ void Table::update1(const Row& row) const {
   std::vector<SqlFragment> sets, where;
   for (const auto& name : h.primary_key()) {
     if (!row.has(name)) {
-      throw std::invalid_argument("update1 of " + class_name() + ": the row lacks key attribute '" + name + "'");
+      throw std::invalid_argument("update1 of " + class_name() + ": the row lacks key attribute '" +
+                                  name + "'");
     }
     SqlFragment term(quote_identifier(name) + " = ");
     term.param(detail::to_param(row[name], h.at(name)));
@@ -144,7 +162,8 @@ void Table::update1(const Row& row) const {
     term.param(detail::to_param(row[name], a));
     sets.push_back(std::move(term));
   }
-  if (sets.empty()) throw std::invalid_argument("update1 of " + class_name() + ": nothing to update");
+  if (sets.empty())
+    throw std::invalid_argument("update1 of " + class_name() + ": nothing to update");
   SqlFragment sql("UPDATE " + qualified_name(h.schema, h.table) + " SET ");
   sql += join_fragments(sets, ", ") + " WHERE " + join_fragments(where, " AND ");
   connection().run([&](pqxx::transaction_base& tx) {
@@ -165,10 +184,11 @@ void Table::drop() const {
       tx.exec("DROP TABLE " + ref.quoted());
       // Keep ~lineage in sync; enum types stay (they may be shared, and dropping them with
       // CASCADE would remove other tables' columns).
-      if (!tx.exec_params("SELECT to_regclass($1)", qualified_name(ref.schema, "~lineage"))[0][0].is_null()) {
-        tx.exec_params("DELETE FROM " + qualified_name(ref.schema, "~lineage") +
-                           " WHERE table_name = $1",
-                       ref.table);
+      if (!tx.exec_params("SELECT to_regclass($1)", qualified_name(ref.schema, "~lineage"))[0][0]
+               .is_null()) {
+        tx.exec_params(
+            "DELETE FROM " + qualified_name(ref.schema, "~lineage") + " WHERE table_name = $1",
+            ref.table);
       }
     }
   });

@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-
 namespace dj {
 
 /// Without leading and trailing whitespace.

@@ -62,12 +62,24 @@ AttributeType resolve_type(const std::string& declared, const std::string& schem
   // Collapse inner whitespace so "int  unsigned" and "int unsigned" agree.
   const std::string canonical = std::regex_replace(lower, std::regex("\\s+"), " ");
   static const std::map<std::string, std::string> integer_aliases = {
-      {"int8", "int8"},           {"int16", "int16"},           {"int32", "int32"},
-      {"int64", "int64"},         {"tinyint", "int8"},          {"smallint", "int16"},
-      {"mediumint", "int32"},     {"int", "int32"},             {"integer", "int32"},
-      {"bigint", "int64"},        {"uint8", "int16"},           {"uint16", "int32"},
-      {"uint32", "int64"},        {"tinyint unsigned", "int16"}, {"smallint unsigned", "int32"},
-      {"mediumint unsigned", "int32"}, {"int unsigned", "int64"}, {"integer unsigned", "int64"}};
+      {"int8", "int8"},
+      {"int16", "int16"},
+      {"int32", "int32"},
+      {"int64", "int64"},
+      {"tinyint", "int8"},
+      {"smallint", "int16"},
+      {"mediumint", "int32"},
+      {"int", "int32"},
+      {"integer", "int32"},
+      {"bigint", "int64"},
+      {"uint8", "int16"},
+      {"uint16", "int32"},
+      {"uint32", "int64"},
+      {"tinyint unsigned", "int16"},
+      {"smallint unsigned", "int32"},
+      {"mediumint unsigned", "int32"},
+      {"int unsigned", "int64"},
+      {"integer unsigned", "int64"}};
   if (auto it = integer_aliases.find(canonical); it != integer_aliases.end()) {
     return integer(it->second);
   }
@@ -81,7 +93,8 @@ AttributeType resolve_type(const std::string& declared, const std::string& schem
   if (canonical == "double" || canonical == "double precision" || canonical == "float64") {
     return {"float64", "double precision", TypeCategory::floating, {}};
   }
-  if (canonical == "bool" || canonical == "boolean") return {"bool", "boolean", TypeCategory::boolean, {}};
+  if (canonical == "bool" || canonical == "boolean")
+    return {"bool", "boolean", TypeCategory::boolean, {}};
   if (canonical == "date") return {"date", "date", TypeCategory::date, {}};
   if (canonical == "datetime" || canonical == "timestamp") {
     return {"datetime", "timestamp", TypeCategory::datetime, {}};
@@ -100,19 +113,24 @@ AttributeType resolve_type(const std::string& declared, const std::string& schem
   std::smatch m;
   static const std::regex datetime_precision(R"((datetime|timestamp)\s*\(\s*(\d)\s*\))");
   if (std::regex_match(canonical, m, datetime_precision)) {
-    return {"datetime(" + m[2].str() + ")", "timestamp(" + m[2].str() + ")",
-            TypeCategory::datetime, {}};
+    return {"datetime(" + m[2].str() + ")",
+            "timestamp(" + m[2].str() + ")",
+            TypeCategory::datetime,
+            {}};
   }
   static const std::regex sized_string(R"((varchar|char)\s*\(\s*(\d+)\s*\))");
   if (std::regex_match(canonical, m, sized_string)) {
     const std::string t = m[1].str() + "(" + m[2].str() + ")";
     return {t, t, TypeCategory::string, {}};
   }
-  static const std::regex decimal(R"((decimal|numeric)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)( unsigned)?)");
+  static const std::regex decimal(
+      R"((decimal|numeric)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)( unsigned)?)");
   if (std::regex_match(canonical, m, decimal)) {
     const std::string scale = m[3].matched ? m[3].str() : "0";
     return {"decimal(" + m[2].str() + "," + scale + ")",
-            "numeric(" + m[2].str() + "," + scale + ")", TypeCategory::decimal, {}};
+            "numeric(" + m[2].str() + "," + scale + ")",
+            TypeCategory::decimal,
+            {}};
   }
   static const std::regex enumeration(R"(enum\s*\((.*)\))", std::regex::icase);
   if (std::regex_match(text, m, enumeration)) {

@@ -72,8 +72,8 @@ const Value& Row::operator[](const std::string& name) const {
 
 namespace {
 [[noreturn]] void wrong_type(const std::string& name, const Value& value, const char* wanted) {
-  throw std::invalid_argument("attribute '" + name + "' holds " + value.to_display() +
-                              ", not " + wanted);
+  throw std::invalid_argument("attribute '" + name + "' holds " + value.to_display() + ", not " +
+                              wanted);
 }
 }  // namespace
 
@@ -130,12 +130,12 @@ std::string Row::get<std::string>(const std::string& name) const {
   wrong_type(name, v, "text");
 }
 
-#define DJ_ROW_GET_EXACT(T, description)                 \
-  template <>                                            \
-  T Row::get<T>(const std::string& name) const {         \
-    const Value& v = (*this)[name];                      \
-    if (v.holds<T>()) return v.as<T>();                  \
-    wrong_type(name, v, description);                    \
+#define DJ_ROW_GET_EXACT(T, description)         \
+  template <>                                    \
+  T Row::get<T>(const std::string& name) const { \
+    const Value& v = (*this)[name];              \
+    if (v.holds<T>()) return v.as<T>();          \
+    wrong_type(name, v, description);            \
   }
 DJ_ROW_GET_EXACT(nlohmann::json, "JSON")
 DJ_ROW_GET_EXACT(Blob, "a blob")

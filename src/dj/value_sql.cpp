@@ -13,9 +13,8 @@ constexpr pqxx::oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23,
                     kJson = 114, kFloat4 = 700, kFloat8 = 701, kJsonb = 3802;
 
 [[noreturn]] void mismatch(const Attribute& attribute, const Value& value, const char* expected) {
-  throw std::invalid_argument("attribute '" + attribute.name + "' (" +
-                              attribute.display_type() + ") cannot take " +
-                              value.to_display() + ": expected " + expected);
+  throw std::invalid_argument("attribute '" + attribute.name + "' (" + attribute.display_type() +
+                              ") cannot take " + value.to_display() + ": expected " + expected);
 }
 
 std::string format_double(double v) {
@@ -71,7 +70,8 @@ SqlParam to_param(const Value& value, const Attribute& attribute) {
     case TypeCategory::attach:
       if (value.holds<Attachment>()) {
         const auto& a = value.as<Attachment>();
-        if (a.filename.find('\0') != std::string::npos) mismatch(attribute, value, "a file name without NUL");
+        if (a.filename.find('\0') != std::string::npos)
+          mismatch(attribute, value, "a file name without NUL");
         return to_bytea_hex(a.filename + std::string(1, '\0') + a.contents);
       }
       mismatch(attribute, value, "a dj::Attachment");

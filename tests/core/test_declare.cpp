@@ -41,7 +41,8 @@ dj::ReferencedTable resolve(const std::string& reference) {
 }
 
 dj::TableDeclaration declare(const std::string& table, dj::Tier tier, const std::string& text) {
-  return dj::compile_declaration("facemap_demo", table, tier, dj::parse_definition(table, text), resolve);
+  return dj::compile_declaration("facemap_demo", table, tier, dj::parse_definition(table, text),
+                                 resolve);
 }
 
 }  // namespace
@@ -49,7 +50,8 @@ dj::TableDeclaration declare(const std::string& table, dj::Tier tier, const std:
 TEST(Declare, EnumTypeNamesFollowDataJoint) {
   EXPECT_EQ(dj::enum_type_name({"M", "F", "U"}), "enum_e54fc739");
   EXPECT_EQ(dj::enum_type_name({"red", "green", "blue"}), "enum_df26d778");
-  EXPECT_EQ(dj::enum_type_name({"pending", "reserved", "success", "error", "ignore"}), "enum_609a743e");
+  EXPECT_EQ(dj::enum_type_name({"pending", "reserved", "success", "error", "ignore"}),
+            "enum_609a743e");
 }
 
 TEST(Declare, MapsMysqlEraTypesToCoreTypes) {
@@ -59,20 +61,34 @@ TEST(Declare, MapsMysqlEraTypesToCoreTypes) {
     const char* sql;
   };
   const Case cases[] = {
-      {"tinyint", "int8", "smallint"},          {"tinyint unsigned", "int16", "smallint"},
-      {"smallint", "int16", "smallint"},        {"smallint unsigned", "int32", "integer"},
-      {"int", "int32", "integer"},              {"int unsigned", "int64", "bigint"},
-      {"bigint", "int64", "bigint"},            {"bigint unsigned", "decimal(20,0)", "numeric(20,0)"},
-      {"float", "float32", "real"},             {"double", "float64", "double precision"},
-      {"decimal(8,3)", "decimal(8,3)", "numeric(8,3)"}, {"bool", "bool", "boolean"},
-      {"char(4)", "char(4)", "char(4)"},        {"varchar(32)", "varchar(32)", "varchar(32)"},
-      {"date", "date", "date"},                 {"datetime", "datetime", "timestamp"},
-      {"datetime(3)", "datetime(3)", "timestamp(3)"}, {"timestamp", "datetime", "timestamp"},
-      {"time", "", "time"},                     {"json", "json", "jsonb"},
-      {"uuid", "uuid", "uuid"},                 {"longblob", "<blob>", "bytea"},
-      {"blob", "<blob>", "bytea"},              {"mediumblob", "<blob>", "bytea"},
-      {"<blob>", "<blob>", "bytea"},            {"attach", "<attach>", "bytea"},
-      {"bytes", "bytes", "bytea"},              {"int32", "int32", "integer"},
+      {"tinyint", "int8", "smallint"},
+      {"tinyint unsigned", "int16", "smallint"},
+      {"smallint", "int16", "smallint"},
+      {"smallint unsigned", "int32", "integer"},
+      {"int", "int32", "integer"},
+      {"int unsigned", "int64", "bigint"},
+      {"bigint", "int64", "bigint"},
+      {"bigint unsigned", "decimal(20,0)", "numeric(20,0)"},
+      {"float", "float32", "real"},
+      {"double", "float64", "double precision"},
+      {"decimal(8,3)", "decimal(8,3)", "numeric(8,3)"},
+      {"bool", "bool", "boolean"},
+      {"char(4)", "char(4)", "char(4)"},
+      {"varchar(32)", "varchar(32)", "varchar(32)"},
+      {"date", "date", "date"},
+      {"datetime", "datetime", "timestamp"},
+      {"datetime(3)", "datetime(3)", "timestamp(3)"},
+      {"timestamp", "datetime", "timestamp"},
+      {"time", "", "time"},
+      {"json", "json", "jsonb"},
+      {"uuid", "uuid", "uuid"},
+      {"longblob", "<blob>", "bytea"},
+      {"blob", "<blob>", "bytea"},
+      {"mediumblob", "<blob>", "bytea"},
+      {"<blob>", "<blob>", "bytea"},
+      {"attach", "<attach>", "bytea"},
+      {"bytes", "bytes", "bytea"},
+      {"int32", "int32", "integer"},
       {"float64", "float64", "double precision"},
   };
   for (const auto& c : cases) {
@@ -110,7 +126,8 @@ TEST(Declare, SubjectTableMatchesDataJointExactly) {
       "COMMENT ON COLUMN \"facemap_demo\".\"subject\".\"subject_nickname\" IS ':varchar(64):'",
       "COMMENT ON COLUMN \"facemap_demo\".\"subject\".\"sex\" IS ':enum(''M'', ''F'', ''U''):'",
       "COMMENT ON COLUMN \"facemap_demo\".\"subject\".\"subject_birth_date\" IS ':date:'",
-      "COMMENT ON COLUMN \"facemap_demo\".\"subject\".\"subject_description\" IS ':varchar(1024):'"};
+      "COMMENT ON COLUMN \"facemap_demo\".\"subject\".\"subject_description\" IS "
+      "':varchar(1024):'"};
   EXPECT_EQ(d.post_ddl, post);
   ASSERT_EQ(d.enum_types.size(), 1u);
   EXPECT_EQ(d.enum_types[0].first, "enum_e54fc739");
@@ -125,21 +142,25 @@ TEST(Declare, ForeignKeysInheritCatalogTypesAndLineage) {
     ---
     total_frames : int32   # number of frames
   )");
-  EXPECT_EQ(d.create_table,
-            "CREATE TABLE IF NOT EXISTS \"facemap_demo\".\"_facial_signal\" (\n"
-            "\"subject\" varchar(8) NOT NULL,\n"
-            "\"session_datetime\" timestamp without time zone NOT NULL,\n"
-            "\"total_frames\" integer NOT NULL,\n"
-            "PRIMARY KEY (\"subject\", \"session_datetime\"),\n"
-            "FOREIGN KEY (\"subject\", \"session_datetime\") REFERENCES \"facemap_demo\".\"session\" "
-            "(\"subject\", \"session_datetime\") ON UPDATE CASCADE ON DELETE RESTRICT\n) ");
-  EXPECT_EQ(d.post_ddl.front(), "COMMENT ON TABLE \"facemap_demo\".\"_facial_signal\" IS 'Facemap results'");
+  EXPECT_EQ(
+      d.create_table,
+      "CREATE TABLE IF NOT EXISTS \"facemap_demo\".\"_facial_signal\" (\n"
+      "\"subject\" varchar(8) NOT NULL,\n"
+      "\"session_datetime\" timestamp without time zone NOT NULL,\n"
+      "\"total_frames\" integer NOT NULL,\n"
+      "PRIMARY KEY (\"subject\", \"session_datetime\"),\n"
+      "FOREIGN KEY (\"subject\", \"session_datetime\") REFERENCES \"facemap_demo\".\"session\" "
+      "(\"subject\", \"session_datetime\") ON UPDATE CASCADE ON DELETE RESTRICT\n) ");
+  EXPECT_EQ(d.post_ddl.front(),
+            "COMMENT ON TABLE \"facemap_demo\".\"_facial_signal\" IS 'Facemap results'");
   // Our decision: inherited columns carry the parent's core type comment.
   EXPECT_NE(std::find(d.post_ddl.begin(), d.post_ddl.end(),
-                      "COMMENT ON COLUMN \"facemap_demo\".\"_facial_signal\".\"session_datetime\" IS ':datetime:'"),
+                      "COMMENT ON COLUMN \"facemap_demo\".\"_facial_signal\".\"session_datetime\" "
+                      "IS ':datetime:'"),
             d.post_ddl.end());
   EXPECT_EQ(d.post_ddl.back(),
-            "COMMENT ON COLUMN \"facemap_demo\".\"_facial_signal\".\"total_frames\" IS ':int32:number of frames'");
+            "COMMENT ON COLUMN \"facemap_demo\".\"_facial_signal\".\"total_frames\" IS "
+            "':int32:number of frames'");
   EXPECT_EQ(d.lineage, (std::vector<std::pair<std::string, std::string>>{
                            {"subject", "facemap_demo.subject.subject"},
                            {"session_datetime", "facemap_demo.session.session_datetime"}}));
@@ -162,29 +183,39 @@ TEST(Declare, OptionsRenamesIndexesAndDefaults) {
   const std::string& sql = d.create_table;
   EXPECT_NE(sql.find("\"buddy\" varchar(8),\n"), std::string::npos);
   EXPECT_NE(sql.find("\"best\" varchar(8) NOT NULL,\n"), std::string::npos);
-  EXPECT_NE(sql.find("\"label\" varchar(20) NOT NULL DEFAULT 'has ''quote''',\n"), std::string::npos);
-  EXPECT_NE(sql.find("\"flag\" boolean NOT NULL DEFAULT '1',\n"), std::string::npos);
-  EXPECT_NE(sql.find("\"when\" timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"), std::string::npos);
-  EXPECT_NE(sql.find("\"note\" varchar(10) DEFAULT NULL,\n"), std::string::npos);
-  EXPECT_NE(sql.find("FOREIGN KEY (\"buddy\") REFERENCES \"facemap_demo\".\"subject\" (\"subject\")"),
+  EXPECT_NE(sql.find("\"label\" varchar(20) NOT NULL DEFAULT 'has ''quote''',\n"),
             std::string::npos);
+  EXPECT_NE(sql.find("\"flag\" boolean NOT NULL DEFAULT '1',\n"), std::string::npos);
+  EXPECT_NE(sql.find("\"when\" timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"),
+            std::string::npos);
+  EXPECT_NE(sql.find("\"note\" varchar(10) DEFAULT NULL,\n"), std::string::npos);
+  EXPECT_NE(
+      sql.find("FOREIGN KEY (\"buddy\") REFERENCES \"facemap_demo\".\"subject\" (\"subject\")"),
+      std::string::npos);
   const std::vector<std::string> indexes(d.post_ddl.begin(), d.post_ddl.begin() + 4);
-  EXPECT_EQ(indexes, (std::vector<std::string>{
-                         "CREATE UNIQUE INDEX \"idx_everything_best\" ON \"facemap_demo\".\"everything\" (\"best\")",
-                         "CREATE INDEX \"idx_everything_label_flag\" ON \"facemap_demo\".\"everything\" (\"label\", \"flag\")",
-                         "CREATE UNIQUE INDEX \"idx_everything_id\" ON \"facemap_demo\".\"everything\" (\"id\")",
-                         "CREATE INDEX \"idx_everything_buddy\" ON \"facemap_demo\".\"everything\" (\"buddy\")"}));
+  EXPECT_EQ(
+      indexes,
+      (std::vector<std::string>{
+          "CREATE UNIQUE INDEX \"idx_everything_best\" ON \"facemap_demo\".\"everything\" "
+          "(\"best\")",
+          "CREATE INDEX \"idx_everything_label_flag\" ON \"facemap_demo\".\"everything\" "
+          "(\"label\", \"flag\")",
+          "CREATE UNIQUE INDEX \"idx_everything_id\" ON \"facemap_demo\".\"everything\" (\"id\")",
+          "CREATE INDEX \"idx_everything_buddy\" ON \"facemap_demo\".\"everything\" (\"buddy\")"}));
   EXPECT_NE(std::find(d.post_ddl.begin(), d.post_ddl.end(),
-                      "COMMENT ON COLUMN \"facemap_demo\".\"everything\".\"label\" IS ':varchar(20):with \\\"dq\\\"'"),
+                      "COMMENT ON COLUMN \"facemap_demo\".\"everything\".\"label\" IS "
+                      "':varchar(20):with \\\"dq\\\"'"),
             d.post_ddl.end());
 }
 
 TEST(Declare, SingletonTablesGetAHiddenKey) {
   const auto d = declare("settings", dj::Tier::manual, "---\nvalue : int\n");
-  EXPECT_NE(d.create_table.find("\"_singleton\" boolean NOT NULL DEFAULT TRUE,\n"), std::string::npos);
+  EXPECT_NE(d.create_table.find("\"_singleton\" boolean NOT NULL DEFAULT TRUE,\n"),
+            std::string::npos);
   EXPECT_EQ(d.primary_key, std::vector<std::string>{"_singleton"});
   EXPECT_EQ(d.post_ddl.back(),
-            "COMMENT ON COLUMN \"facemap_demo\".\"settings\".\"_singleton\" IS ':bool:singleton primary key'");
+            "COMMENT ON COLUMN \"facemap_demo\".\"settings\".\"_singleton\" IS ':bool:singleton "
+            "primary key'");
 }
 
 TEST(Declare, BadDefinitionsNameTableLineAndReason) {
@@ -196,23 +227,28 @@ TEST(Declare, BadDefinitionsNameTableLineAndReason) {
     }
     return std::string("no error");
   };
-  EXPECT_EQ(message_of("a : int\n---\nb : foo"), "table broken, line 3: unsupported attribute type 'foo'");
+  EXPECT_EQ(message_of("a : int\n---\nb : foo"),
+            "table broken, line 3: unsupported attribute type 'foo'");
   EXPECT_EQ(message_of("A : int"),
-            "table broken, line 1 'A : int': invalid attribute name 'A': use lower-case letters, digits and "
+            "table broken, line 1 'A : int': invalid attribute name 'A': use lower-case letters, "
+            "digits and "
             "'_', starting with a letter, at most 63 characters");
   EXPECT_EQ(message_of("a : int\nno colon here"),
             "table broken, line 2 'no colon here': expected 'name = default : type  # comment'");
   EXPECT_EQ(message_of("-> Nowhere"),
             "table broken, line 1: cannot resolve '-> Nowhere': unknown Nowhere");
-  EXPECT_EQ(message_of("a = null : int"), "table broken, line 1: primary-key attribute 'a' cannot be nullable");
+  EXPECT_EQ(message_of("a = null : int"),
+            "table broken, line 1: primary-key attribute 'a' cannot be nullable");
   EXPECT_EQ(message_of("a : int\n---\nb = 5 : longblob"),
             "table broken, line 3: blob and attach attributes may only default to null");
   EXPECT_EQ(message_of("-> [nullable] Subject"),
             "table broken, line 1 '-> [nullable] Subject': [nullable] is allowed only below '---'");
-  EXPECT_EQ(message_of("-> Subject\nextra : int", dj::Tier::computed),
-            "table broken, line 2: computed and imported tables take their primary key from foreign keys "
-            "only; 'extra' is new");
+  EXPECT_EQ(
+      message_of("-> Subject\nextra : int", dj::Tier::computed),
+      "table broken, line 2: computed and imported tables take their primary key from foreign keys "
+      "only; 'extra' is new");
   EXPECT_EQ(message_of("a : int\n---\nb : longblob\nindex(c)"),
             "table broken, line 4: index names unknown attribute 'c'");
-  EXPECT_EQ(message_of("a : longblob"), "table broken, line 1: a longblob attribute cannot be in the primary key");
+  EXPECT_EQ(message_of("a : longblob"),
+            "table broken, line 1: a longblob attribute cannot be in the primary key");
 }

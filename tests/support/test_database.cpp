@@ -32,13 +32,17 @@ fs::path shared_fixture(const std::string& relative) {
   return fs::exists(path) ? path : fs::path();
 }
 
-fs::path test_data(const std::string& relative) { return fs::path(FMPIPE_TEST_DATA_DIR) / relative; }
+fs::path test_data(const std::string& relative) {
+  return fs::path(FMPIPE_TEST_DATA_DIR) / relative;
+}
 
 }  // namespace fmtest
 
 namespace fmtest {
 
-void DatabaseTest::SetUp() { connection = std::make_unique<dj::Connection>(database_url()); }
+void DatabaseTest::SetUp() {
+  connection = std::make_unique<dj::Connection>(database_url());
+}
 
 void DatabaseTest::TearDown() {
   if (!connection) return;

@@ -26,10 +26,10 @@ std::filesystem::path test_data(const std::string& relative);
 }  // namespace fmtest
 
 /// Skips the current test when the named ../shared fixture is missing.
-#define FMPIPE_SKIP_WITHOUT_SHARED(path_var, relative)                                      \
-  const std::filesystem::path path_var = fmtest::shared_fixture(relative);                  \
-  if (path_var.empty())                                                                     \
-  GTEST_SKIP() << "needs ../shared/fixtures/" << (relative)                                 \
+#define FMPIPE_SKIP_WITHOUT_SHARED(path_var, relative)                     \
+  const std::filesystem::path path_var = fmtest::shared_fixture(relative); \
+  if (path_var.empty())                                                    \
+  GTEST_SKIP() << "needs ../shared/fixtures/" << (relative)                \
                << ", which only the project's development checkout has"
 
 #include <memory>

@@ -1,0 +1,139 @@
+#pragma once
+// populate(): computing Imported and Computed tables key by key.
+//
+// A table's computation derives from AutoPopulate and overrides either make() (fetch, compute
+// and insert in one transaction) or the three phases make_fetch() / make_compute() /
+// make_insert(): inputs are fetched, the computation runs outside any transaction, and the
+// results are inserted in a short transaction after the inputs are fetched again and found
+// unchanged. Either way, the master row and all its parts commit together or not at all.
+//
+// With reserve_jobs, keys go through the table's job queue (dj/jobs.hpp), so many workers on
+// many machines share the work and a dead worker's key is taken over by the next one.
+
+#include <any>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "dj/jobs.hpp"
+#include "dj/table.hpp"
+
+namespace dj {
+
+/// Where make() puts its results: the target table and its parts, inside make's transaction.
+class MakeInserter {
+ public:
+  explicit MakeInserter(const Table& target);
+  void insert1(const Table& table, const Row& row);
+  void insert(const Table& table, const std::vector<Row>& rows);
+
+ private:
+  void check(const Table& table) const;
+  const Table& target_;
+};
+
+/// Thrown by check_stop() when the process was asked to stop (SIGTERM, SIGINT, a stop file).
+class StopRequested : public std::runtime_error {
+ public:
+  StopRequested() : std::runtime_error("stop requested") {}
+};
+
+/// Installs SIGTERM and SIGINT handlers that ask populate() and workers to stop at the next
+/// safe point (the key in hand is rolled back and returned to pending).
+void install_stop_handlers();
+/// Whether a stop was requested.
+bool stop_requested();
+/// Asks for a stop (as the signal handlers do).
+void request_stop();
+/// Throws StopRequested when a stop was requested: long computations call it now and then.
+void check_stop();
+
+/// Order in which populate() takes keys.
+enum class PopulateOrder { original, reverse, random };
+
+/// Options of populate().
+struct PopulateOptions {
+  std::vector<Restriction> restrictions;  ///< only keys matching all of them
+  std::optional<long long> max_calls;     ///< at most this many make() calls
+  PopulateOrder order = PopulateOrder::original;
+  bool suppress_errors = false;   ///< record errors and go on with other keys
+  bool reserve_jobs = false;      ///< go through the job queue (needed for several workers)
+  bool display_progress = false;  ///< a bar on a terminal, log lines otherwise
+};
+
+/// What populate() did.
+struct PopulateResult {
+  long long made = 0;                                       ///< keys computed and inserted
+  long long skipped = 0;                                    ///< taken by another worker, or done meanwhile
+  std::vector<std::pair<Row, std::string>> errors;          ///< key and message, when suppressed
+  bool stopped = false;                                     ///< a stop was requested
+};
+
+/// The computation of one Imported or Computed table.
+class AutoPopulate {
+ public:
+  explicit AutoPopulate(Table target);
+  virtual ~AutoPopulate() = default;
+
+  const Table& target() const { return target_; }
+  /// The keys to compute: the join of the primary parents' keys. Override to narrow it.
+  virtual Query key_source() const;
+
+  /// One-phase make: reads inputs, computes, and inserts through `out`, in one transaction.
+  virtual void make(const Row& key, MakeInserter& out);
+  /// Three-phase make: override these three and return true from three_phase().
+  /// Phase 1 reads the inputs (it runs twice: once before computing, once in the insert
+  /// transaction to check that nothing changed meanwhile).
+  virtual std::vector<Row> make_fetch(const Row& key);
+  /// Phase 2 computes outside any transaction.
+  virtual std::any make_compute(const Row& key, const std::vector<Row>& inputs);
+  /// Phase 3 inserts the results in a short transaction.
+  virtual void make_insert(const Row& key, const std::any& results, MakeInserter& out);
+  virtual bool three_phase() const { return false; }
+
+  /// Computes the missing keys. Without suppress_errors the first error is rethrown (after
+  /// being recorded in the job table when reserve_jobs is set).
+  PopulateResult populate(const PopulateOptions& options = {});
+  /// Keys of key_source (restricted) not yet in the target.
+  Query pending_keys(const std::vector<Restriction>& restrictions = {}) const;
+  /// The target's job queue.
+  JobTable& jobs();
+  /// Counts for status displays: total keys, done, pending, reserved, errors, ignored.
+  JobProgress progress();
+
+ private:
+  enum class Outcome { made, skipped, failed, stopped };
+  Outcome make_one(const Row& key, bool reserved, const PopulateOptions& options, PopulateResult& result);
+
+  Table target_;
+  std::optional<JobTable> jobs_;
+};
+
+/// Options of a worker.
+struct WorkerOptions {
+  std::optional<std::chrono::seconds> time_limit;  ///< stop after this long
+  std::filesystem::path stop_file;                 ///< stop when this file appears
+  std::chrono::milliseconds poll_interval{500};    ///< wait between looks while others work
+  /// TCP keepalive for this worker's session: a machine that vanishes without closing its
+  /// connection loses its reservations after about idle + 3 x interval seconds.
+  int keepalive_idle_seconds = 30;
+  int keepalive_interval_seconds = 10;
+  bool display_progress = false;
+};
+
+/// What a worker did, per table in the order given.
+struct WorkerResult {
+  long long made = 0;
+  long long errors = 0;
+  bool stopped = false;  ///< by signal, stop file or time limit
+};
+
+/// Runs populate(reserve_jobs, suppress_errors) over `tables` until no key is left to compute
+/// (keys reserved by live workers are waited for, since a worker that dies leaves its key to
+/// this one), the time limit passes, the stop file appears, or SIGTERM/SIGINT arrives.
+WorkerResult run_worker(const std::vector<AutoPopulate*>& tables, const WorkerOptions& options = {});
+
+}  // namespace dj

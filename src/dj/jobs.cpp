@@ -1,0 +1,433 @@
+#include "dj/jobs.hpp"
+
+#include <unistd.h>
+
+#include <array>
+#include <stdexcept>
+
+#include "dj/blob.hpp"
+#include "dj/declare.hpp"
+#include "text.hpp"
+#include "value_sql.hpp"
+
+namespace dj {
+namespace {
+
+const std::vector<std::string> kStatusValues = {"pending", "reserved", "success", "error", "ignore"};
+
+std::string job_table_name(const std::string& target_table) {
+  size_t start = target_table.find_first_not_of('_');
+  return "~~" + target_table.substr(start == std::string::npos ? 0 : start);
+}
+
+std::string host_name() {
+  std::array<char, 256> buffer{};
+  if (gethostname(buffer.data(), buffer.size() - 1) != 0) return "";
+  return buffer.data();
+}
+
+/// 64-bit FNV-1a: a stable advisory-lock id for a key (the same in every worker process).
+long long lock_id(const std::string& text) {
+  std::uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return static_cast<long long>(hash);
+}
+
+std::string truncate_message(const std::string& message) {
+  constexpr size_t kLimit = 2047;
+  if (message.size() <= kLimit) return message;
+  const std::string tail = "...truncated";
+  return message.substr(0, kLimit - tail.size()) + tail;
+}
+
+}  // namespace
+
+std::string to_string(JobStatus status) { return kStatusValues[static_cast<size_t>(status)]; }
+
+JobTable::JobTable(const Table& target)
+    : target_(target), schema_(target.schema_name()), name_(job_table_name(target.table_name())) {
+  if (target.tier() != Tier::imported && target.tier() != Tier::computed) {
+    throw std::invalid_argument("job tables are for imported and computed tables; " +
+                                target.class_name() + " is " + tier_name(target.tier()));
+  }
+  key_ = target.heading().primary_key();
+  std::vector<std::string> quoted;
+  for (const auto& k : key_) quoted.push_back(quote_identifier(k));
+  key_columns_ = join(quoted, ", ");
+  const std::string relation = qualified_name(schema_, name_);
+  target.connection().run([&](pqxx::transaction_base& tx) {
+    if (!tx.exec_params("SELECT to_regclass($1)", relation)[0][0].is_null()) return;
+    // Workers start together: serialise creation, then look again.
+    tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", "dj.schema." + schema_);
+    if (!tx.exec_params("SELECT to_regclass($1)", relation)[0][0].is_null()) return;
+    const std::string status_type = enum_type_name(kStatusValues);
+    if (tx.exec_params("SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                       "WHERE n.nspname = $1 AND t.typname = $2",
+                       schema_, status_type)
+            .empty()) {
+      std::vector<std::string> labels;
+      for (const auto& v : kStatusValues) labels.push_back(quote_literal(v));
+      tx.exec("CREATE TYPE " + qualified_name(schema_, status_type) + " AS ENUM (" + join(labels, ", ") + ")");
+    }
+    std::vector<std::string> columns, comments;
+    for (const auto& name : key_) {
+      const Attribute& a = target.heading().at(name);
+      std::string sql_type = a.sql_type;
+      if (!a.core_type.empty() && a.category != TypeCategory::enumeration) {
+        sql_type = resolve_type(a.core_type, schema_).sql;
+      }
+      columns.push_back(quote_identifier(name) + " " + sql_type + " NOT NULL");
+      if (!a.core_type.empty()) comments.emplace_back(name + "\x1f:" + a.core_type + ":");
+    }
+    const std::string ddl =
+        "CREATE TABLE IF NOT EXISTS " + relation + " (\n" + join(columns, ",\n") + ",\n" +
+        "\"status\" " + qualified_name(schema_, status_type) + " NOT NULL,\n"
+        "\"priority\" smallint NOT NULL,\n"
+        "\"created_time\" timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),\n"
+        "\"scheduled_time\" timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),\n"
+        "\"reserved_time\" timestamp(3) DEFAULT NULL,\n"
+        "\"completed_time\" timestamp(3) DEFAULT NULL,\n"
+        "\"duration\" double precision DEFAULT NULL,\n"
+        "\"error_message\" varchar(2047) NOT NULL DEFAULT '',\n"
+        "\"error_stack\" bytea DEFAULT NULL,\n"
+        "\"user\" varchar(255) NOT NULL DEFAULT '',\n"
+        "\"host\" varchar(255) NOT NULL DEFAULT '',\n"
+        "\"pid\" integer NOT NULL DEFAULT '0',\n"
+        "\"connection_id\" bigint NOT NULL DEFAULT '0',\n"
+        "\"version\" varchar(64) NOT NULL DEFAULT '',\n"
+        "PRIMARY KEY (" + key_columns_ + ")\n) ";
+    tx.exec(ddl);
+    tx.exec("CREATE INDEX " + quote_identifier("idx_" + name_ + "_status_priority_scheduled_time") + " ON " +
+            relation + " (\"status\", \"priority\", \"scheduled_time\")");
+    tx.exec("COMMENT ON TABLE " + relation + " IS " +
+            quote_literal("Job queue for " + qualified_name(schema_, target.table_name())));
+    const std::vector<std::pair<std::string, std::string>> job_comments = {
+        {"status", ":enum('pending', 'reserved', 'success', 'error', 'ignore'):"},
+        {"priority", ":int8:"},
+        {"created_time", ":datetime(3):"},
+        {"scheduled_time", ":datetime(3):"},
+        {"reserved_time", ":datetime(3):"},
+        {"completed_time", ":datetime(3):"},
+        {"duration", ":float64:"},
+        {"error_message", ":varchar(2047):"},
+        {"error_stack", ":<blob>:"},
+        {"user", ":varchar(255):"},
+        {"host", ":varchar(255):"},
+        {"pid", ":int32:"},
+        {"connection_id", ":int64:"},
+        {"version", ":varchar(64):"}};
+    for (const auto& packed : comments) {
+      const size_t split_at = packed.find('\x1f');
+      tx.exec("COMMENT ON COLUMN " + relation + "." + quote_identifier(packed.substr(0, split_at)) + " IS " +
+              quote_literal(packed.substr(split_at + 1)));
+    }
+    for (const auto& [column, comment] : job_comments) {
+      tx.exec("COMMENT ON COLUMN " + relation + "." + quote_identifier(column) + " IS " + quote_literal(comment));
+    }
+    const std::string lineage = qualified_name(schema_, "~lineage");
+    if (!tx.exec_params("SELECT to_regclass($1)", lineage)[0][0].is_null()) {
+      for (const auto& name : key_) {
+        tx.exec_params("INSERT INTO " + lineage +
+                           " (table_name, attribute_name, lineage) VALUES ($1, $2, $3) "
+                           "ON CONFLICT (table_name, attribute_name) DO UPDATE SET lineage = EXCLUDED.lineage",
+                       name_, name, schema_ + "." + name_ + "." + name);
+      }
+    }
+  });
+}
+
+SqlFragment JobTable::key_condition(const Row& key) const {
+  std::vector<SqlFragment> terms;
+  for (const auto& name : key_) {
+    SqlFragment term(quote_identifier(name) + " = ");
+    term.param(detail::to_param(key[name], target_.heading().at(name)));
+    terms.push_back(std::move(term));
+  }
+  return join_fragments(terms, " AND ");
+}
+
+namespace {
+/// The lock id of a key as fetched from the job table (canonical text of every key value).
+long long key_lock_id(const std::string& relation, const Row& key, const Heading& heading) {
+  std::string text = relation;
+  for (size_t i = 0; i < key.size(); ++i) {
+    const auto param = detail::to_param(key.values()[i], heading.at(key.names()[i]));
+    text += '\x1f';
+    text += param.value_or("\\N");
+  }
+  return lock_id(text);
+}
+
+std::vector<Row> fetch_keys(pqxx::transaction_base& tx, const SqlFragment& sql, const Heading& heading,
+                            const std::string& context) {
+  const pqxx::result result = execute(tx, sql, context);
+  auto names = std::make_shared<std::vector<std::string>>();
+  for (pqxx::row::size_type c = 0; c < result.columns(); ++c) names->push_back(result.column_name(c));
+  std::vector<Row> rows;
+  for (const auto& r : result) {
+    std::vector<Value> values;
+    for (pqxx::row::size_type c = 0; c < r.size(); ++c) {
+      values.push_back(detail::from_field(r[c], &heading.at((*names)[c])));
+    }
+    rows.emplace_back(names, std::move(values));
+  }
+  return rows;
+}
+}  // namespace
+
+long long JobTable::refresh(const std::vector<Row>& keys, int priority) {
+  const std::string relation = qualified_name(schema_, name_);
+  const std::string& columns = key_columns_;
+  long long recovered = 0;
+  target_.connection().run([&](pqxx::transaction_base& tx) {
+    constexpr size_t kRowsPerStatement = 1000;
+    for (size_t start = 0; start < keys.size(); start += kRowsPerStatement) {
+      SqlFragment insert("INSERT INTO " + relation + " (" + columns + ", \"status\", \"priority\", \"scheduled_time\") VALUES ");
+      for (size_t i = start; i < std::min(keys.size(), start + kRowsPerStatement); ++i) {
+        insert += i == start ? "(" : ", (";
+        for (const auto& name : key_) {
+          insert.param(detail::to_param(keys[i][name], target_.heading().at(name)));
+          insert += ", ";
+        }
+        insert += "'pending', ";
+        insert.param(std::to_string(priority));
+        // Scheduled a second in the past so that a worker may take it at once (as DataJoint).
+        insert += ", CURRENT_TIMESTAMP(3) - interval '1 second')";
+      }
+      execute(tx, insert + " ON CONFLICT DO NOTHING", "refresh of " + relation);
+    }
+    // Orphans: reservations whose session lock nobody holds any more.
+    const auto reserved = fetch_keys(
+        tx,
+        SqlFragment("SELECT " + columns + " FROM " + relation +
+                    " WHERE \"status\" = 'reserved' AND \"connection_id\" <> pg_backend_pid() FOR UPDATE SKIP LOCKED"),
+        target_.heading(), "orphan check of " + relation);
+    for (const auto& key : reserved) {
+      const long long id = key_lock_id(relation, key, target_.heading());
+      if (!tx.exec_params("SELECT pg_try_advisory_lock($1)", id)[0][0].as<bool>()) continue;
+      execute(tx,
+              "UPDATE " + relation +
+                  " SET \"status\" = 'pending', \"reserved_time\" = NULL, \"connection_id\" = 0 WHERE " +
+                  key_condition(key),
+              "returning an orphaned key to pending");
+      tx.exec_params("SELECT pg_advisory_unlock($1)", id);
+      ++recovered;
+    }
+  });
+  return recovered;
+}
+
+std::optional<Row> JobTable::reserve_next() {
+  const std::string relation = qualified_name(schema_, name_);
+  std::optional<Row> reserved;
+  target_.connection().run([&](pqxx::transaction_base& tx) {
+    const auto candidates = fetch_keys(
+        tx,
+        SqlFragment("SELECT " + key_columns_ + " FROM " + relation +
+                    " WHERE \"status\" = 'pending' AND \"scheduled_time\" <= CURRENT_TIMESTAMP(3) "
+                    "ORDER BY \"priority\", \"scheduled_time\" LIMIT 16 FOR UPDATE SKIP LOCKED"),
+        target_.heading(), "reservation in " + relation);
+    for (const auto& key : candidates) {
+      const long long id = key_lock_id(relation, key, target_.heading());
+      // The session lock is taken in the reserving transaction, so nobody ever sees the job
+      // reserved without its lock held.
+      if (!tx.exec_params("SELECT pg_try_advisory_lock($1)", id)[0][0].as<bool>()) continue;
+      SqlFragment update("UPDATE " + relation +
+                         " SET \"status\" = 'reserved', \"connection_id\" = pg_backend_pid(), "
+                         "\"user\" = current_user, \"reserved_time\" = CURRENT_TIMESTAMP(3), \"host\" = ");
+      update.param(host_name());
+      update += ", \"pid\" = ";
+      update.param(std::to_string(getpid()));
+      update += " WHERE " + key_condition(key);
+      execute(tx, update, "reservation in " + relation);
+      reserved = key;
+      return;
+    }
+  });
+  return reserved;
+}
+
+bool JobTable::reserve(const Row& key) {
+  const std::string relation = qualified_name(schema_, name_);
+  bool ok = false;
+  target_.connection().run([&](pqxx::transaction_base& tx) {
+    const auto found = fetch_keys(tx,
+                                  "SELECT " + key_columns_ + " FROM " + relation +
+                                      " WHERE \"status\" = 'pending' AND " + key_condition(key) +
+                                      " FOR UPDATE SKIP LOCKED",
+                                  target_.heading(), "reservation in " + relation);
+    if (found.empty()) return;
+    const long long id = key_lock_id(relation, found.front(), target_.heading());
+    if (!tx.exec_params("SELECT pg_try_advisory_lock($1)", id)[0][0].as<bool>()) return;
+    SqlFragment update("UPDATE " + relation +
+                       " SET \"status\" = 'reserved', \"connection_id\" = pg_backend_pid(), "
+                       "\"user\" = current_user, \"reserved_time\" = CURRENT_TIMESTAMP(3), \"host\" = ");
+    update.param(host_name());
+    update += ", \"pid\" = ";
+    update.param(std::to_string(getpid()));
+    update += " WHERE " + key_condition(key);
+    execute(tx, update, "reservation in " + relation);
+    ok = true;
+  });
+  return ok;
+}
+
+void JobTable::complete(pqxx::transaction_base& tx, const Row& key) {
+  execute(tx, "DELETE FROM " + qualified_name(schema_, name_) + " WHERE " + key_condition(key),
+          "completing a job");
+}
+
+void JobTable::unlock(const Row& key) {
+  const std::string relation = qualified_name(schema_, name_);
+  const long long id = key_lock_id(relation, key.project(key_), target_.heading());
+  target_.connection().read([&](pqxx::transaction_base& tx) {
+    tx.exec_params("SELECT pg_advisory_unlock($1)", id);
+  });
+}
+
+void JobTable::fail(const Row& key, const std::string& message, const std::string& stack) {
+  const std::string relation = qualified_name(schema_, name_);
+  SqlFragment sql("INSERT INTO " + relation + " (" + key_columns_ +
+                  ", \"status\", \"priority\", \"completed_time\", \"error_message\", \"error_stack\", \"host\", "
+                  "\"pid\", \"connection_id\", \"user\") VALUES (");
+  for (const auto& name : key_) {
+    sql.param(detail::to_param(key[name], target_.heading().at(name)));
+    sql += ", ";
+  }
+  sql += "'error', 5, CURRENT_TIMESTAMP(3), ";
+  sql.param(truncate_message(message));
+  sql += ", ";
+  sql.param(detail::to_bytea_hex(pack_blob(BlobValue(stack))));
+  sql += ", ";
+  sql.param(host_name());
+  sql += ", ";
+  sql.param(std::to_string(getpid()));
+  sql += ", pg_backend_pid(), current_user) ON CONFLICT (" + key_columns_ +
+         ") DO UPDATE SET \"status\" = 'error', \"completed_time\" = EXCLUDED.completed_time, "
+         "\"error_message\" = EXCLUDED.error_message, \"error_stack\" = EXCLUDED.error_stack, "
+         "\"host\" = EXCLUDED.host, \"pid\" = EXCLUDED.pid";
+  target_.connection().run([&](pqxx::transaction_base& tx) { execute(tx, sql, "recording an error in " + relation); });
+  unlock(key);
+}
+
+void JobTable::release(const Row& key) {
+  const std::string relation = qualified_name(schema_, name_);
+  target_.connection().run([&](pqxx::transaction_base& tx) {
+    execute(tx,
+            "UPDATE " + relation +
+                " SET \"status\" = 'pending', \"reserved_time\" = NULL, \"connection_id\" = 0 WHERE "
+                "\"status\" = 'reserved' AND " + key_condition(key),
+            "releasing a job");
+  });
+  unlock(key);
+}
+
+void JobTable::ignore(const std::vector<Row>& keys) {
+  const std::string relation = qualified_name(schema_, name_);
+  target_.connection().run([&](pqxx::transaction_base& tx) {
+    for (const auto& key : keys) {
+      SqlFragment sql("INSERT INTO " + relation + " (" + key_columns_ + ", \"status\", \"priority\") VALUES (");
+      for (const auto& name : key_) {
+        sql.param(detail::to_param(key[name], target_.heading().at(name)));
+        sql += ", ";
+      }
+      sql += "'ignore', 5) ON CONFLICT (" + key_columns_ + ") DO UPDATE SET \"status\" = 'ignore'";
+      execute(tx, sql, "ignoring a key in " + relation);
+    }
+  });
+}
+
+long long JobTable::reset_errors(const std::vector<Restriction>& restrictions) {
+  Heading heading = target_.heading();
+  heading.table = name_;
+  SqlFragment sql("UPDATE " + qualified_name(schema_, name_) +
+                  " AS _r SET \"status\" = 'pending', \"error_message\" = '', \"error_stack\" = NULL, "
+                  "\"scheduled_time\" = CURRENT_TIMESTAMP(3) - interval '1 second' WHERE \"status\" = 'error'");
+  for (const auto& restriction : restrictions) sql += " AND " + restriction.compile(heading, "_r");
+  long long n = 0;
+  target_.connection().run([&](pqxx::transaction_base& tx) {
+    n = static_cast<long long>(execute(tx, sql, "resetting errors of " + name_).affected_rows());
+  });
+  return n;
+}
+
+std::vector<JobInfo> JobTable::list(std::optional<JobStatus> status) const {
+  SqlFragment sql("SELECT " + key_columns_ +
+                  ", \"status\"::text, \"priority\", \"error_message\", \"error_stack\", \"host\", \"pid\", "
+                  "\"connection_id\", coalesce(\"reserved_time\"::text, ''), coalesce(\"completed_time\"::text, '') "
+                  "FROM " + qualified_name(schema_, name_));
+  if (status) {
+    sql += " WHERE \"status\"::text = ";
+    sql.param(to_string(*status));
+  }
+  sql += " ORDER BY \"priority\", \"created_time\"";
+  std::vector<JobInfo> jobs;
+  target_.connection().read([&](pqxx::transaction_base& tx) {
+    const pqxx::result result = execute(tx, sql, "listing jobs of " + name_);
+    auto names = std::make_shared<std::vector<std::string>>(key_);
+    for (const auto& r : result) {
+      JobInfo job;
+      std::vector<Value> values;
+      for (size_t c = 0; c < key_.size(); ++c) {
+        values.push_back(detail::from_field(r[static_cast<int>(c)], &target_.heading().at(key_[c])));
+      }
+      job.key = Row(names, std::move(values));
+      const size_t base = key_.size();
+      const std::string state = r[static_cast<int>(base)].as<std::string>();
+      for (size_t s = 0; s < kStatusValues.size(); ++s) {
+        if (kStatusValues[s] == state) job.status = static_cast<JobStatus>(s);
+      }
+      job.priority = r[static_cast<int>(base + 1)].as<int>();
+      job.error_message = r[static_cast<int>(base + 2)].as<std::string>();
+      const auto& stack = r[static_cast<int>(base + 3)];
+      if (!stack.is_null()) {
+        const std::string packed = detail::from_bytea_hex(stack.c_str(), stack.size());
+        const BlobValue value = unpack_blob(packed);
+        if (value.is<std::string>()) job.error_stack = value.as<std::string>();
+      }
+      job.host = r[static_cast<int>(base + 4)].as<std::string>();
+      job.pid = r[static_cast<int>(base + 5)].as<int>();
+      job.connection_id = r[static_cast<int>(base + 6)].as<long long>();
+      job.reserved_time = r[static_cast<int>(base + 7)].as<std::string>();
+      job.completed_time = r[static_cast<int>(base + 8)].as<std::string>();
+      jobs.push_back(std::move(job));
+    }
+  });
+  return jobs;
+}
+
+JobProgress JobTable::progress() const {
+  JobProgress p;
+  p.done = target_.count();
+  target_.connection().read([&](pqxx::transaction_base& tx) {
+    for (const auto& row : tx.exec("SELECT \"status\"::text, count(*) FROM " + qualified_name(schema_, name_) +
+                                   " GROUP BY 1")) {
+      const std::string state = row[0].as<std::string>();
+      const long long n = row[1].as<long long>();
+      if (state == "pending") p.pending = n;
+      if (state == "reserved") p.reserved = n;
+      if (state == "error") p.errors = n;
+      if (state == "ignore") p.ignored = n;
+    }
+  });
+  return p;
+}
+
+Query JobTable::keys_with_status(const std::vector<JobStatus>& statuses) const {
+  auto heading = std::make_shared<Heading>();
+  heading->schema = schema_;
+  heading->table = name_;
+  for (const auto& k : key_) heading->attributes.push_back(target_.heading().at(k));
+  std::vector<std::string> names;
+  for (const auto status : statuses) names.push_back(to_string(status));
+  SqlFragment sql("SELECT " + key_columns_ + " FROM " + qualified_name(schema_, name_) +
+                  " WHERE \"status\"::text = ANY(");
+  sql.param("{" + join(names, ",") + "}");
+  sql += "::text[])";
+  return Query(target_.connection(), heading, std::move(sql), name_ + " (" + join(names, ", ") + ")");
+}
+
+}  // namespace dj

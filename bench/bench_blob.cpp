@@ -2,28 +2,15 @@
 // distributed like SVD projections), without and with zlib compression. MB = 10^6 bytes of the
 // array's data; each figure is the best of three runs.
 
-#include <chrono>
 #include <cstdio>
-#include <functional>
 #include <random>
 
+#include "bench_timing.hpp"
 #include "dj/blob.hpp"
 
 namespace {
 
 constexpr double megabytes = 50.0;
-
-// The fastest of three runs of `work`, in seconds.
-double best_seconds(const std::function<void()>& work) {
-  double best = 1e30;
-  for (int run = 0; run < 3; ++run) {
-    const auto start = std::chrono::steady_clock::now();
-    work();
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    best = std::min(best, elapsed.count());
-  }
-  return best;
-}
 
 void report(const char* name, double value, const char* unit) {
   std::printf("figure %s %.1f %s\n", name, value, unit);
@@ -33,10 +20,12 @@ void report(const char* name, double value, const char* unit) {
 void measure(const dj::BlobValue& array, bool compress, const char* pack_name,
              const char* unpack_name) {
   std::string packed;
-  report(pack_name, megabytes / best_seconds([&] { packed = dj::pack_blob(array, compress); }),
+  report(pack_name,
+         megabytes / fmbench::best_seconds([&] { packed = dj::pack_blob(array, compress); }),
          "MB/s");
   dj::BlobValue back;
-  report(unpack_name, megabytes / best_seconds([&] { back = dj::unpack_blob(packed); }), "MB/s");
+  report(unpack_name, megabytes / fmbench::best_seconds([&] { back = dj::unpack_blob(packed); }),
+         "MB/s");
   if (back != array) std::fprintf(stderr, "round trip changed the array\n");
   if (compress) report("blob_compressed_percent", 100.0 * packed.size() / (megabytes * 1e6), "%");
 }

@@ -165,7 +165,9 @@ class BlobValue {
                              int> = 0>
   BlobValue(T&& value) : storage_(std::forward<T>(value)) {}
 
+  /// Whether the value is None.
   bool is_none() const { return std::holds_alternative<std::monostate>(storage_); }
+  /// Whether the value holds a T (one of Storage's alternatives).
   template <class T>
   bool is() const {
     return std::holds_alternative<T>(storage_);
@@ -175,6 +177,7 @@ class BlobValue {
   const T& as() const;
   template <class T>
   T& as();
+  /// The underlying variant, for std::visit.
   const Storage& storage() const { return storage_; }
 
   /// Python's name of the kind held: "None", "int", "list", "float32 array of shape (3,)", ...

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "dj/blob_value.hpp"
+#include "dj/value.hpp"
 
 namespace dj {
 
@@ -36,5 +37,31 @@ std::string pack_blob(const BlobValue& value, bool compress = true);
 /// Deserializes blob bytes (compressed or not, either header). Arrays keep their shape, as
 /// Python's unpack(squeeze=False) does. Throws BlobFormatError for anything but a valid blob.
 BlobValue unpack_blob(std::string_view packed);
+
+/// A table value holding `value` packed: table.insert1({{"mask", dj::to_blob(array)}}).
+inline Blob to_blob(const BlobValue& value) {
+  return Blob{pack_blob(value)};
+}
+
+/// A fetched row's blob attribute, unpacked.
+inline BlobValue unpack_blob(const Row& row, const std::string& attribute) {
+  return unpack_blob(row.get<Blob>(attribute).packed);
+}
+
+/// A fetched row's numeric blob attribute as an Eigen matrix (or vector) M; throws naming the
+/// problem when the blob holds no array, or one of another dtype (unless `conversion` allows
+/// turning it to floating point) or shape.
+template <class M>
+M unpack_matrix(const Row& row, const std::string& attribute,
+                Conversion conversion = Conversion::exact) {
+  return unpack_blob(row, attribute).as<NdArray>().to_eigen<M>(conversion);
+}
+
+/// A fetched row's 1-D numeric blob attribute as a std::vector<T>.
+template <class T>
+std::vector<T> unpack_vector(const Row& row, const std::string& attribute,
+                             Conversion conversion = Conversion::exact) {
+  return unpack_blob(row, attribute).as<NdArray>().to_vector<T>(conversion);
+}
 
 }  // namespace dj

@@ -66,6 +66,10 @@ struct Heading {
 Heading load_heading(pqxx::transaction_base& tx, const std::string& schema,
                      const std::string& table);
 
+/// Whether a table exists, read from pg_class with the statement's snapshot (unlike
+/// to_regclass, whose catalog cache may lag behind a concurrent creator that just committed).
+bool table_exists(pqxx::transaction_base& tx, const std::string& schema, const std::string& table);
+
 /// The category of a core type text (int32, varchar(8), <blob>, ...), or of a catalog type
 /// when `core_type` is empty.
 TypeCategory category_of(const std::string& core_type, const std::string& sql_type);

@@ -34,8 +34,8 @@ struct JobInfo {
 
 /// Counts per table: what is done, what is queued, what failed.
 struct JobProgress {
-  long long total = 0;      ///< keys in key_source
-  long long done = 0;       ///< keys in the target table
+  long long total = 0;  ///< keys in key_source
+  long long done = 0;   ///< keys in the target table
   long long pending = 0;
   long long reserved = 0;
   long long errors = 0;

@@ -66,10 +66,10 @@ struct PopulateOptions {
 
 /// What populate() did.
 struct PopulateResult {
-  long long made = 0;                                       ///< keys computed and inserted
-  long long skipped = 0;                                    ///< taken by another worker, or done meanwhile
-  std::vector<std::pair<Row, std::string>> errors;          ///< key and message, when suppressed
-  bool stopped = false;                                     ///< a stop was requested
+  long long made = 0;                               ///< keys computed and inserted
+  long long skipped = 0;                            ///< taken by another worker, or done meanwhile
+  std::vector<std::pair<Row, std::string>> errors;  ///< key and message, when suppressed
+  bool stopped = false;                             ///< a stop was requested
 };
 
 /// The computation of one Imported or Computed table.
@@ -106,7 +106,8 @@ class AutoPopulate {
 
  private:
   enum class Outcome { made, skipped, failed, stopped };
-  Outcome make_one(const Row& key, bool reserved, const PopulateOptions& options, PopulateResult& result);
+  Outcome make_one(const Row& key, bool reserved, const PopulateOptions& options,
+                   PopulateResult& result);
 
   Table target_;
   std::optional<JobTable> jobs_;
@@ -134,6 +135,7 @@ struct WorkerResult {
 /// Runs populate(reserve_jobs, suppress_errors) over `tables` until no key is left to compute
 /// (keys reserved by live workers are waited for, since a worker that dies leaves its key to
 /// this one), the time limit passes, the stop file appears, or SIGTERM/SIGINT arrives.
-WorkerResult run_worker(const std::vector<AutoPopulate*>& tables, const WorkerOptions& options = {});
+WorkerResult run_worker(const std::vector<AutoPopulate*>& tables,
+                        const WorkerOptions& options = {});
 
 }  // namespace dj

@@ -55,6 +55,10 @@ class Schema {
   /// keys visible to DataJoint's catalog queries).
   void grant_read(const std::string& role) const;
 
+  /// The declarations this object has made (tables it created), in order: the DDL the
+  /// declaration layer generated, for review and for keeping sql/ in step.
+  const std::vector<TableDeclaration>& declarations() const;
+
   /// Whether a schema exists.
   static bool exists(Connection& connection, const std::string& name);
 

@@ -8,5 +8,6 @@ namespace fmpipe::cli {
 
 void add_db_commands(CLI::App& app);
 void add_sql_command(CLI::App& app);
+void add_init_command(CLI::App& app);
 
 }  // namespace fmpipe::cli

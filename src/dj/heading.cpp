@@ -80,6 +80,14 @@ std::pair<std::string, std::string> split_type_comment(const std::string& commen
 
 }  // namespace
 
+bool table_exists(pqxx::transaction_base& tx, const std::string& schema, const std::string& table) {
+  return !tx.exec_params(
+                "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = $1 AND c.relname = $2",
+                schema, table)
+              .empty();
+}
+
 Heading load_heading(pqxx::transaction_base& tx, const std::string& schema,
                      const std::string& table) {
   Heading heading;

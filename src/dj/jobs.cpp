@@ -13,7 +13,8 @@
 namespace dj {
 namespace {
 
-const std::vector<std::string> kStatusValues = {"pending", "reserved", "success", "error", "ignore"};
+const std::vector<std::string> kStatusValues = {"pending", "reserved", "success", "error",
+                                                "ignore"};
 
 std::string job_table_name(const std::string& target_table) {
   size_t start = target_table.find_first_not_of('_');
@@ -45,7 +46,9 @@ std::string truncate_message(const std::string& message) {
 
 }  // namespace
 
-std::string to_string(JobStatus status) { return kStatusValues[static_cast<size_t>(status)]; }
+std::string to_string(JobStatus status) {
+  return kStatusValues[static_cast<size_t>(status)];
+}
 
 JobTable::JobTable(const Table& target)
     : target_(target), schema_(target.schema_name()), name_(job_table_name(target.table_name())) {
@@ -59,10 +62,10 @@ JobTable::JobTable(const Table& target)
   key_columns_ = join(quoted, ", ");
   const std::string relation = qualified_name(schema_, name_);
   target.connection().run([&](pqxx::transaction_base& tx) {
-    if (!tx.exec_params("SELECT to_regclass($1)", relation)[0][0].is_null()) return;
+    if (table_exists(tx, schema_, name_)) return;
     // Workers start together: serialise creation, then look again.
     tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", "dj.schema." + schema_);
-    if (!tx.exec_params("SELECT to_regclass($1)", relation)[0][0].is_null()) return;
+    if (table_exists(tx, schema_, name_)) return;
     const std::string status_type = enum_type_name(kStatusValues);
     if (tx.exec_params("SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
                        "WHERE n.nspname = $1 AND t.typname = $2",
@@ -70,7 +73,8 @@ JobTable::JobTable(const Table& target)
             .empty()) {
       std::vector<std::string> labels;
       for (const auto& v : kStatusValues) labels.push_back(quote_literal(v));
-      tx.exec("CREATE TYPE " + qualified_name(schema_, status_type) + " AS ENUM (" + join(labels, ", ") + ")");
+      tx.exec("CREATE TYPE " + qualified_name(schema_, status_type) + " AS ENUM (" +
+              join(labels, ", ") + ")");
     }
     std::vector<std::string> columns, comments;
     for (const auto& name : key_) {
@@ -84,7 +88,8 @@ JobTable::JobTable(const Table& target)
     }
     const std::string ddl =
         "CREATE TABLE IF NOT EXISTS " + relation + " (\n" + join(columns, ",\n") + ",\n" +
-        "\"status\" " + qualified_name(schema_, status_type) + " NOT NULL,\n"
+        "\"status\" " + qualified_name(schema_, status_type) +
+        " NOT NULL,\n"
         "\"priority\" smallint NOT NULL,\n"
         "\"created_time\" timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),\n"
         "\"scheduled_time\" timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),\n"
@@ -98,10 +103,11 @@ JobTable::JobTable(const Table& target)
         "\"pid\" integer NOT NULL DEFAULT '0',\n"
         "\"connection_id\" bigint NOT NULL DEFAULT '0',\n"
         "\"version\" varchar(64) NOT NULL DEFAULT '',\n"
-        "PRIMARY KEY (" + key_columns_ + ")\n) ";
+        "PRIMARY KEY (" +
+        key_columns_ + ")\n) ";
     tx.exec(ddl);
-    tx.exec("CREATE INDEX " + quote_identifier("idx_" + name_ + "_status_priority_scheduled_time") + " ON " +
-            relation + " (\"status\", \"priority\", \"scheduled_time\")");
+    tx.exec("CREATE INDEX " + quote_identifier("idx_" + name_ + "_status_priority_scheduled_time") +
+            " ON " + relation + " (\"status\", \"priority\", \"scheduled_time\")");
     tx.exec("COMMENT ON TABLE " + relation + " IS " +
             quote_literal("Job queue for " + qualified_name(schema_, target.table_name())));
     const std::vector<std::pair<std::string, std::string>> job_comments = {
@@ -121,19 +127,21 @@ JobTable::JobTable(const Table& target)
         {"version", ":varchar(64):"}};
     for (const auto& packed : comments) {
       const size_t split_at = packed.find('\x1f');
-      tx.exec("COMMENT ON COLUMN " + relation + "." + quote_identifier(packed.substr(0, split_at)) + " IS " +
-              quote_literal(packed.substr(split_at + 1)));
+      tx.exec("COMMENT ON COLUMN " + relation + "." + quote_identifier(packed.substr(0, split_at)) +
+              " IS " + quote_literal(packed.substr(split_at + 1)));
     }
     for (const auto& [column, comment] : job_comments) {
-      tx.exec("COMMENT ON COLUMN " + relation + "." + quote_identifier(column) + " IS " + quote_literal(comment));
+      tx.exec("COMMENT ON COLUMN " + relation + "." + quote_identifier(column) + " IS " +
+              quote_literal(comment));
     }
     const std::string lineage = qualified_name(schema_, "~lineage");
-    if (!tx.exec_params("SELECT to_regclass($1)", lineage)[0][0].is_null()) {
+    if (table_exists(tx, schema_, "~lineage")) {
       for (const auto& name : key_) {
-        tx.exec_params("INSERT INTO " + lineage +
-                           " (table_name, attribute_name, lineage) VALUES ($1, $2, $3) "
-                           "ON CONFLICT (table_name, attribute_name) DO UPDATE SET lineage = EXCLUDED.lineage",
-                       name_, name, schema_ + "." + name_ + "." + name);
+        tx.exec_params(
+            "INSERT INTO " + lineage +
+                " (table_name, attribute_name, lineage) VALUES ($1, $2, $3) "
+                "ON CONFLICT (table_name, attribute_name) DO UPDATE SET lineage = EXCLUDED.lineage",
+            name_, name, schema_ + "." + name_ + "." + name);
       }
     }
   });
@@ -161,11 +169,12 @@ long long key_lock_id(const std::string& relation, const Row& key, const Heading
   return lock_id(text);
 }
 
-std::vector<Row> fetch_keys(pqxx::transaction_base& tx, const SqlFragment& sql, const Heading& heading,
-                            const std::string& context) {
+std::vector<Row> fetch_keys(pqxx::transaction_base& tx, const SqlFragment& sql,
+                            const Heading& heading, const std::string& context) {
   const pqxx::result result = execute(tx, sql, context);
   auto names = std::make_shared<std::vector<std::string>>();
-  for (pqxx::row::size_type c = 0; c < result.columns(); ++c) names->push_back(result.column_name(c));
+  for (pqxx::row::size_type c = 0; c < result.columns(); ++c)
+    names->push_back(result.column_name(c));
   std::vector<Row> rows;
   for (const auto& r : result) {
     std::vector<Value> values;
@@ -185,7 +194,8 @@ long long JobTable::refresh(const std::vector<Row>& keys, int priority) {
   target_.connection().run([&](pqxx::transaction_base& tx) {
     constexpr size_t kRowsPerStatement = 1000;
     for (size_t start = 0; start < keys.size(); start += kRowsPerStatement) {
-      SqlFragment insert("INSERT INTO " + relation + " (" + columns + ", \"status\", \"priority\", \"scheduled_time\") VALUES ");
+      SqlFragment insert("INSERT INTO " + relation + " (" + columns +
+                         ", \"status\", \"priority\", \"scheduled_time\") VALUES ");
       for (size_t i = start; i < std::min(keys.size(), start + kRowsPerStatement); ++i) {
         insert += i == start ? "(" : ", (";
         for (const auto& name : key_) {
@@ -200,17 +210,19 @@ long long JobTable::refresh(const std::vector<Row>& keys, int priority) {
       execute(tx, insert + " ON CONFLICT DO NOTHING", "refresh of " + relation);
     }
     // Orphans: reservations whose session lock nobody holds any more.
-    const auto reserved = fetch_keys(
-        tx,
-        SqlFragment("SELECT " + columns + " FROM " + relation +
-                    " WHERE \"status\" = 'reserved' AND \"connection_id\" <> pg_backend_pid() FOR UPDATE SKIP LOCKED"),
-        target_.heading(), "orphan check of " + relation);
+    const auto reserved =
+        fetch_keys(tx,
+                   SqlFragment("SELECT " + columns + " FROM " + relation +
+                               " WHERE \"status\" = 'reserved' AND \"connection_id\" <> "
+                               "pg_backend_pid() FOR UPDATE SKIP LOCKED"),
+                   target_.heading(), "orphan check of " + relation);
     for (const auto& key : reserved) {
       const long long id = key_lock_id(relation, key, target_.heading());
       if (!tx.exec_params("SELECT pg_try_advisory_lock($1)", id)[0][0].as<bool>()) continue;
       execute(tx,
               "UPDATE " + relation +
-                  " SET \"status\" = 'pending', \"reserved_time\" = NULL, \"connection_id\" = 0 WHERE " +
+                  " SET \"status\" = 'pending', \"reserved_time\" = NULL, \"connection_id\" = 0 "
+                  "WHERE " +
                   key_condition(key),
               "returning an orphaned key to pending");
       tx.exec_params("SELECT pg_advisory_unlock($1)", id);
@@ -235,9 +247,10 @@ std::optional<Row> JobTable::reserve_next() {
       // The session lock is taken in the reserving transaction, so nobody ever sees the job
       // reserved without its lock held.
       if (!tx.exec_params("SELECT pg_try_advisory_lock($1)", id)[0][0].as<bool>()) continue;
-      SqlFragment update("UPDATE " + relation +
-                         " SET \"status\" = 'reserved', \"connection_id\" = pg_backend_pid(), "
-                         "\"user\" = current_user, \"reserved_time\" = CURRENT_TIMESTAMP(3), \"host\" = ");
+      SqlFragment update(
+          "UPDATE " + relation +
+          " SET \"status\" = 'reserved', \"connection_id\" = pg_backend_pid(), "
+          "\"user\" = current_user, \"reserved_time\" = CURRENT_TIMESTAMP(3), \"host\" = ");
       update.param(host_name());
       update += ", \"pid\" = ";
       update.param(std::to_string(getpid()));
@@ -262,9 +275,10 @@ bool JobTable::reserve(const Row& key) {
     if (found.empty()) return;
     const long long id = key_lock_id(relation, found.front(), target_.heading());
     if (!tx.exec_params("SELECT pg_try_advisory_lock($1)", id)[0][0].as<bool>()) return;
-    SqlFragment update("UPDATE " + relation +
-                       " SET \"status\" = 'reserved', \"connection_id\" = pg_backend_pid(), "
-                       "\"user\" = current_user, \"reserved_time\" = CURRENT_TIMESTAMP(3), \"host\" = ");
+    SqlFragment update(
+        "UPDATE " + relation +
+        " SET \"status\" = 'reserved', \"connection_id\" = pg_backend_pid(), "
+        "\"user\" = current_user, \"reserved_time\" = CURRENT_TIMESTAMP(3), \"host\" = ");
     update.param(host_name());
     update += ", \"pid\" = ";
     update.param(std::to_string(getpid()));
@@ -283,15 +297,15 @@ void JobTable::complete(pqxx::transaction_base& tx, const Row& key) {
 void JobTable::unlock(const Row& key) {
   const std::string relation = qualified_name(schema_, name_);
   const long long id = key_lock_id(relation, key.project(key_), target_.heading());
-  target_.connection().read([&](pqxx::transaction_base& tx) {
-    tx.exec_params("SELECT pg_advisory_unlock($1)", id);
-  });
+  target_.connection().read(
+      [&](pqxx::transaction_base& tx) { tx.exec_params("SELECT pg_advisory_unlock($1)", id); });
 }
 
 void JobTable::fail(const Row& key, const std::string& message, const std::string& stack) {
   const std::string relation = qualified_name(schema_, name_);
   SqlFragment sql("INSERT INTO " + relation + " (" + key_columns_ +
-                  ", \"status\", \"priority\", \"completed_time\", \"error_message\", \"error_stack\", \"host\", "
+                  ", \"status\", \"priority\", \"completed_time\", \"error_message\", "
+                  "\"error_stack\", \"host\", "
                   "\"pid\", \"connection_id\", \"user\") VALUES (");
   for (const auto& name : key_) {
     sql.param(detail::to_param(key[name], target_.heading().at(name)));
@@ -309,18 +323,21 @@ void JobTable::fail(const Row& key, const std::string& message, const std::strin
          ") DO UPDATE SET \"status\" = 'error', \"completed_time\" = EXCLUDED.completed_time, "
          "\"error_message\" = EXCLUDED.error_message, \"error_stack\" = EXCLUDED.error_stack, "
          "\"host\" = EXCLUDED.host, \"pid\" = EXCLUDED.pid";
-  target_.connection().run([&](pqxx::transaction_base& tx) { execute(tx, sql, "recording an error in " + relation); });
+  target_.connection().run(
+      [&](pqxx::transaction_base& tx) { execute(tx, sql, "recording an error in " + relation); });
   unlock(key);
 }
 
 void JobTable::release(const Row& key) {
   const std::string relation = qualified_name(schema_, name_);
   target_.connection().run([&](pqxx::transaction_base& tx) {
-    execute(tx,
-            "UPDATE " + relation +
-                " SET \"status\" = 'pending', \"reserved_time\" = NULL, \"connection_id\" = 0 WHERE "
-                "\"status\" = 'reserved' AND " + key_condition(key),
-            "releasing a job");
+    execute(
+        tx,
+        "UPDATE " + relation +
+            " SET \"status\" = 'pending', \"reserved_time\" = NULL, \"connection_id\" = 0 WHERE "
+            "\"status\" = 'reserved' AND " +
+            key_condition(key),
+        "releasing a job");
   });
   unlock(key);
 }
@@ -329,7 +346,8 @@ void JobTable::ignore(const std::vector<Row>& keys) {
   const std::string relation = qualified_name(schema_, name_);
   target_.connection().run([&](pqxx::transaction_base& tx) {
     for (const auto& key : keys) {
-      SqlFragment sql("INSERT INTO " + relation + " (" + key_columns_ + ", \"status\", \"priority\") VALUES (");
+      SqlFragment sql("INSERT INTO " + relation + " (" + key_columns_ +
+                      ", \"status\", \"priority\") VALUES (");
       for (const auto& name : key_) {
         sql.param(detail::to_param(key[name], target_.heading().at(name)));
         sql += ", ";
@@ -343,9 +361,10 @@ void JobTable::ignore(const std::vector<Row>& keys) {
 long long JobTable::reset_errors(const std::vector<Restriction>& restrictions) {
   Heading heading = target_.heading();
   heading.table = name_;
-  SqlFragment sql("UPDATE " + qualified_name(schema_, name_) +
-                  " AS _r SET \"status\" = 'pending', \"error_message\" = '', \"error_stack\" = NULL, "
-                  "\"scheduled_time\" = CURRENT_TIMESTAMP(3) - interval '1 second' WHERE \"status\" = 'error'");
+  SqlFragment sql(
+      "UPDATE " + qualified_name(schema_, name_) +
+      " AS _r SET \"status\" = 'pending', \"error_message\" = '', \"error_stack\" = NULL, "
+      "\"scheduled_time\" = CURRENT_TIMESTAMP(3) - interval '1 second' WHERE \"status\" = 'error'");
   for (const auto& restriction : restrictions) sql += " AND " + restriction.compile(heading, "_r");
   long long n = 0;
   target_.connection().run([&](pqxx::transaction_base& tx) {
@@ -355,10 +374,13 @@ long long JobTable::reset_errors(const std::vector<Restriction>& restrictions) {
 }
 
 std::vector<JobInfo> JobTable::list(std::optional<JobStatus> status) const {
-  SqlFragment sql("SELECT " + key_columns_ +
-                  ", \"status\"::text, \"priority\", \"error_message\", \"error_stack\", \"host\", \"pid\", "
-                  "\"connection_id\", coalesce(\"reserved_time\"::text, ''), coalesce(\"completed_time\"::text, '') "
-                  "FROM " + qualified_name(schema_, name_));
+  SqlFragment sql(
+      "SELECT " + key_columns_ +
+      ", \"status\"::text, \"priority\", \"error_message\", \"error_stack\", \"host\", \"pid\", "
+      "\"connection_id\", coalesce(\"reserved_time\"::text, ''), "
+      "coalesce(\"completed_time\"::text, '') "
+      "FROM " +
+      qualified_name(schema_, name_));
   if (status) {
     sql += " WHERE \"status\"::text = ";
     sql.param(to_string(*status));
@@ -372,7 +394,8 @@ std::vector<JobInfo> JobTable::list(std::optional<JobStatus> status) const {
       JobInfo job;
       std::vector<Value> values;
       for (size_t c = 0; c < key_.size(); ++c) {
-        values.push_back(detail::from_field(r[static_cast<int>(c)], &target_.heading().at(key_[c])));
+        values.push_back(
+            detail::from_field(r[static_cast<int>(c)], &target_.heading().at(key_[c])));
       }
       job.key = Row(names, std::move(values));
       const size_t base = key_.size();
@@ -403,8 +426,8 @@ JobProgress JobTable::progress() const {
   JobProgress p;
   p.done = target_.count();
   target_.connection().read([&](pqxx::transaction_base& tx) {
-    for (const auto& row : tx.exec("SELECT \"status\"::text, count(*) FROM " + qualified_name(schema_, name_) +
-                                   " GROUP BY 1")) {
+    for (const auto& row : tx.exec("SELECT \"status\"::text, count(*) FROM " +
+                                   qualified_name(schema_, name_) + " GROUP BY 1")) {
       const std::string state = row[0].as<std::string>();
       const long long n = row[1].as<long long>();
       if (state == "pending") p.pending = n;
@@ -427,7 +450,8 @@ Query JobTable::keys_with_status(const std::vector<JobStatus>& statuses) const {
                   " WHERE \"status\"::text = ANY(");
   sql.param("{" + join(names, ",") + "}");
   sql += "::text[])";
-  return Query(target_.connection(), heading, std::move(sql), name_ + " (" + join(names, ", ") + ")");
+  return Query(target_.connection(), heading, std::move(sql),
+               name_ + " (" + join(names, ", ") + ")");
 }
 
 }  // namespace dj

@@ -20,20 +20,22 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void on_stop_signal(int) { g_stop.store(true); }
+extern "C" void on_stop_signal(int) {
+  g_stop.store(true);
+}
 
 std::string type_name_of(const std::exception& e) {
   int status = 0;
-  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status),
-                                             std::free);
+  std::unique_ptr<char, void (*)(void*)> name(
+      abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status), std::free);
   return status == 0 && name ? name.get() : typeid(e).name();
 }
 
 /// "<type>: <message>" of an exception and of every exception nested in it: C++ has no
 /// traceback, so the chain of causes, with the phase and key, stands in for the stack.
 void describe_chain(const std::exception& e, std::string& out, int depth = 0) {
-  out += std::string(static_cast<size_t>(depth) * 2, ' ') + (depth ? "caused by " : "") + type_name_of(e) +
-         ": " + e.what() + "\n";
+  out += std::string(static_cast<size_t>(depth) * 2, ' ') + (depth ? "caused by " : "") +
+         type_name_of(e) + ": " + e.what() + "\n";
   try {
     std::rethrow_if_nested(e);
   } catch (const std::exception& nested) {
@@ -51,8 +53,12 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
 }
-bool stop_requested() { return g_stop.load(); }
-void request_stop() { g_stop.store(true); }
+bool stop_requested() {
+  return g_stop.load();
+}
+void request_stop() {
+  g_stop.store(true);
+}
 void check_stop() {
   if (stop_requested()) throw StopRequested();
 }
@@ -60,15 +66,19 @@ void check_stop() {
 MakeInserter::MakeInserter(const Table& target) : target_(target) {}
 
 void MakeInserter::check(const Table& table) const {
-  const bool is_target = table.schema_name() == target_.schema_name() && table.table_name() == target_.table_name();
-  const bool is_part = table.schema_name() == target_.schema_name() && table.master_table_name() == target_.table_name();
+  const bool is_target =
+      table.schema_name() == target_.schema_name() && table.table_name() == target_.table_name();
+  const bool is_part = table.schema_name() == target_.schema_name() &&
+                       table.master_table_name() == target_.table_name();
   if (!is_target && !is_part) {
-    throw std::logic_error("make() of " + target_.class_name() + " may insert only into it and its parts, not " +
-                           table.class_name());
+    throw std::logic_error("make() of " + target_.class_name() +
+                           " may insert only into it and its parts, not " + table.class_name());
   }
 }
 
-void MakeInserter::insert1(const Table& table, const Row& row) { insert(table, {row}); }
+void MakeInserter::insert1(const Table& table, const Row& row) {
+  insert(table, {row});
+}
 
 void MakeInserter::insert(const Table& table, const std::vector<Row>& rows) {
   check(table);
@@ -79,8 +89,8 @@ void MakeInserter::insert(const Table& table, const std::vector<Row>& rows) {
 
 AutoPopulate::AutoPopulate(Table target) : target_(std::move(target)) {
   if (target_.tier() != Tier::imported && target_.tier() != Tier::computed) {
-    throw std::invalid_argument("populate is for imported and computed tables; " + target_.class_name() + " is " +
-                                tier_name(target_.tier()));
+    throw std::invalid_argument("populate is for imported and computed tables; " +
+                                target_.class_name() + " is " + tier_name(target_.tier()));
   }
 }
 
@@ -95,20 +105,29 @@ Query AutoPopulate::key_source() const {
     for (const auto& [child, parent] : edge->columns) {
       if (child != parent) renames[child] = parent;
     }
-    Query parent = Table(target_.connection(), edge->parent.schema, edge->parent.table).proj({}, renames);
+    Query parent =
+        Table(target_.connection(), edge->parent.schema, edge->parent.table).proj({}, renames);
     source = source ? source->join(parent) : parent;
   }
-  if (!source) throw std::logic_error(target_.class_name() + " has no primary parents to take keys from");
+  if (!source)
+    throw std::logic_error(target_.class_name() + " has no primary parents to take keys from");
   return *source;
 }
 
 void AutoPopulate::make(const Row& key, MakeInserter&) {
-  throw std::logic_error(target_.class_name() + " defines neither make() nor the three make phases (key " +
+  throw std::logic_error(target_.class_name() +
+                         " defines neither make() nor the three make phases (key " +
                          key.to_display() + ")");
 }
-std::vector<Row> AutoPopulate::make_fetch(const Row&) { return {}; }
-std::any AutoPopulate::make_compute(const Row&, const std::vector<Row>&) { return {}; }
-void AutoPopulate::make_insert(const Row& key, const std::any&, MakeInserter& out) { make(key, out); }
+std::vector<Row> AutoPopulate::make_fetch(const Row&) {
+  return {};
+}
+std::any AutoPopulate::make_compute(const Row&, const std::vector<Row>&) {
+  return {};
+}
+void AutoPopulate::make_insert(const Row& key, const std::any&, MakeInserter& out) {
+  make(key, out);
+}
 
 JobTable& AutoPopulate::jobs() {
   if (!jobs_) jobs_.emplace(target_);
@@ -127,7 +146,8 @@ JobProgress AutoPopulate::progress() {
   return p;
 }
 
-AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved, const PopulateOptions& options,
+AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved,
+                                             const PopulateOptions& options,
                                              PopulateResult& result) {
   const auto started = std::chrono::steady_clock::now();
   std::string phase = "make";
@@ -148,7 +168,8 @@ AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved, cons
     if (three_phase()) {
       phase = "make_fetch (check)";
       if (make_fetch(key) != inputs) {
-        throw std::runtime_error("the inputs of " + key.to_display() + " changed while they were computed");
+        throw std::runtime_error("the inputs of " + key.to_display() +
+                                 " changed while they were computed");
       }
       phase = "make_insert";
       make_insert(key, results, out);
@@ -159,8 +180,9 @@ AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved, cons
     if (reserved) jobs().complete(transaction.native(), key);
     transaction.commit();
     if (reserved) jobs().unlock(key);
-    spdlog::debug("{}: made {} in {:.3f} s", target_.class_name(), key.to_display(),
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    spdlog::debug(
+        "{}: made {} in {:.3f} s", target_.class_name(), key.to_display(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return Outcome::made;
   } catch (const StopRequested&) {
     if (reserved) jobs().release(key);
@@ -168,9 +190,11 @@ AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved, cons
     return Outcome::stopped;
   } catch (const std::exception& e) {
     const std::string message = type_name_of(e) + ": " + e.what();
-    std::string stack = "table: " + target_.class_name() + "\nkey: " + key.to_display() + "\nphase: " + phase + "\n";
+    std::string stack = "table: " + target_.class_name() + "\nkey: " + key.to_display() +
+                        "\nphase: " + phase + "\n";
     describe_chain(e, stack);
-    spdlog::error("{}: {} failed in {}: {}", target_.class_name(), key.to_display(), phase, e.what());
+    spdlog::error("{}: {} failed in {}: {}", target_.class_name(), key.to_display(), phase,
+                  e.what());
     if (reserved || options.suppress_errors) jobs().fail(key, message, stack);
     if (!options.suppress_errors) throw;
     result.errors.emplace_back(key, message);
@@ -184,12 +208,14 @@ PopulateResult AutoPopulate::populate(const PopulateOptions& options) {
   if (options.reserve_jobs) todo = todo - jobs().blocked_keys();
   std::vector<Row> keys = todo.fetch_keys();
   if (options.order == PopulateOrder::reverse) std::reverse(keys.begin(), keys.end());
-  if (options.order == PopulateOrder::random) std::shuffle(keys.begin(), keys.end(), std::mt19937(std::random_device{}()));
+  if (options.order == PopulateOrder::random)
+    std::shuffle(keys.begin(), keys.end(), std::mt19937(std::random_device{}()));
   if (options.reserve_jobs) jobs().refresh(keys);
   if (options.max_calls && static_cast<long long>(keys.size()) > *options.max_calls) {
     keys.resize(static_cast<size_t>(*options.max_calls));
   }
-  Progress progress(target_.class_name(), static_cast<long long>(keys.size()), options.display_progress);
+  Progress progress(target_.class_name(), static_cast<long long>(keys.size()),
+                    options.display_progress);
   for (const auto& key : keys) {
     if (stop_requested()) {
       result.stopped = true;
@@ -220,7 +246,8 @@ WorkerResult run_worker(const std::vector<AutoPopulate*>& tables, const WorkerOp
       // Effective for TCP connections (the server then notices a vanished peer); harmless on
       // Unix sockets. Session-level settings: they outlive this transaction.
       tx.exec("SET tcp_keepalives_idle = " + std::to_string(options.keepalive_idle_seconds));
-      tx.exec("SET tcp_keepalives_interval = " + std::to_string(options.keepalive_interval_seconds));
+      tx.exec("SET tcp_keepalives_interval = " +
+              std::to_string(options.keepalive_interval_seconds));
       tx.exec("SET tcp_keepalives_count = 3");
     });
   }
@@ -250,9 +277,9 @@ WorkerResult run_worker(const std::vector<AutoPopulate*>& tables, const WorkerOp
         return result;
       }
       // Keys reserved by other workers count as left: they come back if those workers die.
-      work_left = work_left ||
-                  (table->pending_keys() - table->jobs().keys_with_status({JobStatus::error, JobStatus::ignore}))
-                      .exists();
+      work_left = work_left || (table->pending_keys() - table->jobs().keys_with_status(
+                                                            {JobStatus::error, JobStatus::ignore}))
+                                   .exists();
     }
     if (!work_left) break;
     if (!made_any) std::this_thread::sleep_for(options.poll_interval);

@@ -8,7 +8,8 @@
 
 namespace dj {
 
-Progress::Progress(std::string label, long long total, bool enabled, std::chrono::seconds log_interval)
+Progress::Progress(std::string label, long long total, bool enabled,
+                   std::chrono::seconds log_interval)
     : label_(std::move(label)),
       total_(total),
       enabled_(enabled && total > 0),
@@ -40,7 +41,8 @@ void Progress::step(bool failed) {
   ++done_;
   if (failed) ++failed_;
   const auto now = std::chrono::steady_clock::now();
-  const bool due = terminal_ ? now - last_draw_ > std::chrono::milliseconds(100) : now - last_draw_ >= log_interval_;
+  const bool due = terminal_ ? now - last_draw_ > std::chrono::milliseconds(100)
+                             : now - last_draw_ >= log_interval_;
   if (due || done_ == total_) draw(false);
 }
 
@@ -63,14 +65,16 @@ void Progress::draw(bool final_line) {
     const int filled = total_ ? static_cast<int>(kWidth * done_ / total_) : kWidth;
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(kWidth, '.');
-    std::fprintf(stderr, "\r%s [%s] %lld/%lld %s ETA %s%s", label_.c_str(), bar.c_str(), done_, total_,
-                 rate_text, format_duration(eta).c_str(), errors.c_str());
+    std::fprintf(stderr, "\r%s [%s] %lld/%lld %s ETA %s%s", label_.c_str(), bar.c_str(), done_,
+                 total_, rate_text, format_duration(eta).c_str(), errors.c_str());
     if (final_line) std::fprintf(stderr, " in %s\n", format_duration(elapsed).c_str());
     std::fflush(stderr);
   } else if (final_line) {
-    spdlog::info("{}: {}/{} done in {} ({}){}", label_, done_, total_, format_duration(elapsed), rate_text, errors);
+    spdlog::info("{}: {}/{} done in {} ({}){}", label_, done_, total_, format_duration(elapsed),
+                 rate_text, errors);
   } else {
-    spdlog::info("{}: {}/{} ({}, ETA {}){}", label_, done_, total_, rate_text, format_duration(eta), errors);
+    spdlog::info("{}: {}/{} ({}, ETA {}){}", label_, done_, total_, rate_text, format_duration(eta),
+                 errors);
   }
 }
 

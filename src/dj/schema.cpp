@@ -16,6 +16,7 @@ struct Schema::State {
   std::string name;
   std::map<std::string, std::string> tables;  // class name ("A" or "A.B") -> table name
   std::vector<std::pair<std::string, std::shared_ptr<State>>> links;
+  std::vector<TableDeclaration> declarations;  // made through this object
 };
 
 namespace {
@@ -39,7 +40,7 @@ std::map<std::string, std::string> read_lineage(pqxx::transaction_base& tx,
                                                 const std::string& table) {
   std::map<std::string, std::string> lineage;
   const std::string relation = qualified_name(schema, "~lineage");
-  if (tx.exec_params("SELECT to_regclass($1)", relation)[0][0].is_null()) return lineage;
+  if (!table_exists(tx, schema, "~lineage")) return lineage;
   for (const auto& row : tx.exec_params(
            "SELECT attribute_name, lineage FROM " + relation + " WHERE table_name = $1", table)) {
     lineage[row[0].as<std::string>()] = row[1].as<std::string>();
@@ -166,12 +167,11 @@ Table Schema::declare_table(const std::string& class_name, const std::string& ta
   const TableDeclaration declaration = compile_declaration(
       state_->name, table_name, tier, parsed,
       [&](const std::string& reference) { return resolve(reference, master_class); });
+  bool created = false;
   state_->connection->run([&](pqxx::transaction_base& tx) {
     tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", "dj.schema." + state_->name);
-    if (!tx.exec_params("SELECT to_regclass($1)", qualified_name(state_->name, table_name))[0][0]
-             .is_null()) {
+    if (table_exists(tx, state_->name, table_name))
       return;  // another program declared it meanwhile
-    }
     for (const auto& [type_name, values] : declaration.enum_types) {
       const bool exists =
           !tx.exec_params(
@@ -201,8 +201,10 @@ Table Schema::declare_table(const std::string& class_name, const std::string& ta
               "ON CONFLICT (table_name, attribute_name) DO UPDATE SET lineage = EXCLUDED.lineage",
           table_name, attribute, origin);
     }
+    created = true;
   });
   spdlog::debug("declared {}.{}", state_->name, table_name);
+  if (created) state_->declarations.push_back(declaration);
   state_->tables[class_name] = table_name;
   return table(class_name);
 }
@@ -239,6 +241,10 @@ Table Schema::table(const std::string& class_name) const {
     throw std::invalid_argument("schema " + state_->name + " has no table " + class_name);
   }
   return Table(*state_->connection, state_->name, it->second);
+}
+
+const std::vector<TableDeclaration>& Schema::declarations() const {
+  return state_->declarations;
 }
 
 bool Schema::has_table(const std::string& class_name) const {

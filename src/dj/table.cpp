@@ -184,8 +184,7 @@ void Table::drop() const {
       tx.exec("DROP TABLE " + ref.quoted());
       // Keep ~lineage in sync; enum types stay (they may be shared, and dropping them with
       // CASCADE would remove other tables' columns).
-      if (!tx.exec_params("SELECT to_regclass($1)", qualified_name(ref.schema, "~lineage"))[0][0]
-               .is_null()) {
+      if (table_exists(tx, ref.schema, "~lineage")) {
         tx.exec_params(
             "DELETE FROM " + qualified_name(ref.schema, "~lineage") + " WHERE table_name = $1",
             ref.table);

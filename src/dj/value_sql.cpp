@@ -1,5 +1,7 @@
 #include "value_sql.hpp"
 
+#include "dj/attach.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -69,10 +71,11 @@ SqlParam to_param(const Value& value, const Attribute& attribute) {
       mismatch(attribute, value, "a dj::Blob (see dj/blob.hpp)");
     case TypeCategory::attach:
       if (value.holds<Attachment>()) {
-        const auto& a = value.as<Attachment>();
-        if (a.filename.find('\0') != std::string::npos)
-          mismatch(attribute, value, "a file name without NUL");
-        return to_bytea_hex(a.filename + std::string(1, '\0') + a.contents);
+        try {
+          return to_bytea_hex(pack_attachment(value.as<Attachment>()));
+        } catch (const std::invalid_argument& e) {
+          throw std::invalid_argument("attribute '" + attribute.name + "': " + e.what());
+        }
       }
       mismatch(attribute, value, "a dj::Attachment");
     case TypeCategory::bytes:
@@ -119,11 +122,11 @@ Value from_field(const pqxx::field& field, const Attribute* attribute) {
       const TypeCategory category = attribute ? attribute->category : TypeCategory::bytes;
       if (category == TypeCategory::blob) return Value(Blob{std::move(bytes)});
       if (category == TypeCategory::attach) {
-        const size_t nul = bytes.find('\0');
-        if (nul == std::string::npos) {
-          throw std::runtime_error("attach value of '" + attribute->name + "' has no file name");
+        try {
+          return Value(unpack_attachment(bytes));
+        } catch (const std::invalid_argument& e) {
+          throw std::runtime_error("attach value of '" + attribute->name + "': " + e.what());
         }
-        return Value(Attachment{bytes.substr(0, nul), bytes.substr(nul + 1)});
       }
       return Value(Bytes{std::move(bytes)});
     }

@@ -18,14 +18,15 @@
 namespace {
 
 /// Result = 2 x Source.value, with one Detail part row per key. Behaviour is steered by the
-/// source row: value < 0 throws after inserting the master and its part; value == 777 sleeps (checking for
-/// stop requests) so that a worker can be killed or stopped in the middle of a make.
+/// source row: value < 0 throws after inserting the master and its part; value == 777 sleeps
+/// (checking for stop requests) so that a worker can be killed or stopped in the middle of a make.
 class Doubler : public dj::AutoPopulate {
  public:
   using AutoPopulate::AutoPopulate;
   void make(const dj::Row& key, dj::MakeInserter& out) override {
     const auto schema = target().schema_name();
-    const double value = (dj::Table(target().connection(), schema, "source") & key).fetch1().get<double>("value");
+    const double value =
+        (dj::Table(target().connection(), schema, "source") & key).fetch1().get<double>("value");
     if (value == 777) {
       for (int i = 0; i < 300; ++i) {
         dj::check_stop();
@@ -37,7 +38,8 @@ class Doubler : public dj::AutoPopulate {
                 {{"item", key.get<int>("item")}, {"idx", 0}, {"v", value}});
     if (value < 0) throw std::runtime_error("negative value " + std::to_string(value));
     target().connection().run([&](pqxx::transaction_base& tx) {
-      tx.exec_params("INSERT INTO \"" + schema + "\".make_log VALUES ($1, $2)", key.get<int>("item"), getpid());
+      tx.exec_params("INSERT INTO \"" + schema + "\".make_log VALUES ($1, $2)",
+                     key.get<int>("item"), getpid());
     });
   }
 };
@@ -50,7 +52,8 @@ class PopulateTest : public fmtest::DatabaseTest {
     schema->declare("Source", dj::Tier::manual, "item : int\n---\nvalue : double");
     schema->declare("Result", dj::Tier::computed, "-> Source\n---\ndoubled : double");
     schema->declare_part("Result", "Detail", "-> master\nidx : int\n---\nv : double");
-    pqxx::nontransaction(connection->native()).exec("CREATE TABLE \"" + schema->name() + "\".make_log (item int, pid int)");
+    pqxx::nontransaction(connection->native())
+        .exec("CREATE TABLE \"" + schema->name() + "\".make_log (item int, pid int)");
   }
   void add_sources(int n, double value = 1.5) {
     std::vector<dj::Row> rows;
@@ -59,7 +62,9 @@ class PopulateTest : public fmtest::DatabaseTest {
   }
   long long log_count(const std::string& condition = "true") {
     pqxx::nontransaction work(connection->native());
-    return work.exec("SELECT count(*) FROM \"" + schema->name() + "\".make_log WHERE " + condition)[0][0].as<long long>();
+    return work
+        .exec("SELECT count(*) FROM \"" + schema->name() + "\".make_log WHERE " + condition)[0][0]
+        .as<long long>();
   }
   /// Runs a worker in a child process with its own connection; returns its pid.
   pid_t spawn_worker() {
@@ -111,7 +116,8 @@ TEST_F(PopulateTest, ComputesEveryMissingKeyOnce) {
   EXPECT_EQ(first.made, 5);
   EXPECT_EQ(doubler.populate().made, 0);
   EXPECT_EQ(schema->table("Result.Detail").count(), 5);
-  EXPECT_DOUBLE_EQ((schema->table("Result") & dj::Row{{"item", 3}}).fetch1().get<double>("doubled"), 9.0);
+  EXPECT_DOUBLE_EQ((schema->table("Result") & dj::Row{{"item", 3}}).fetch1().get<double>("doubled"),
+                   9.0);
   add_sources(0);
   schema->table("Source").insert1({{"item", 10}, {"value", 0.25}});
   EXPECT_EQ(doubler.populate().made, 1);
@@ -134,7 +140,8 @@ TEST_F(PopulateTest, AFailingMakeLeavesNothingAndOthersGoOn) {
   const auto errors = doubler.jobs().list(dj::JobStatus::error);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].error_message, "std::runtime_error: negative value -1.000000");
-  EXPECT_NE(errors[0].error_stack.find("table: Result\nkey: {item: 2000}\nphase: make\n"), std::string::npos)
+  EXPECT_NE(errors[0].error_stack.find("table: Result\nkey: {item: 2000}\nphase: make\n"),
+            std::string::npos)
       << errors[0].error_stack;
   EXPECT_EQ(errors[0].pid, getpid());
   // Errors are skipped by reserved populate until reset.
@@ -187,7 +194,8 @@ TEST_F(PopulateTest, ThreePhaseMakeChecksItsInputs) {
       return inputs.front().get<double>("value") * 2;
     }
     void make_insert(const dj::Row& key, const std::any& result, dj::MakeInserter& out) override {
-      out.insert1(target(), {{"item", key.get<int>("item")}, {"doubled", std::any_cast<double>(result)}});
+      out.insert1(target(),
+                  {{"item", key.get<int>("item")}, {"doubled", std::any_cast<double>(result)}});
     }
   };
   add_sources(3);
@@ -197,9 +205,11 @@ TEST_F(PopulateTest, ThreePhaseMakeChecksItsInputs) {
   const auto result = slow.populate(options);
   EXPECT_EQ(result.made, 2);
   ASSERT_EQ(result.errors.size(), 1u);
-  EXPECT_NE(result.errors[0].second.find("the inputs of {item: 1} changed while they were computed"),
+  EXPECT_NE(
+      result.errors[0].second.find("the inputs of {item: 1} changed while they were computed"),
+      std::string::npos);
+  EXPECT_NE(slow.jobs().list(dj::JobStatus::error)[0].error_stack.find("phase: make_fetch (check)"),
             std::string::npos);
-  EXPECT_NE(slow.jobs().list(dj::JobStatus::error)[0].error_stack.find("phase: make_fetch (check)"), std::string::npos);
 }
 
 TEST_F(PopulateTest, ReservationsAreExclusive) {
@@ -230,9 +240,12 @@ TEST_F(PopulateTest, FourWorkersComputeFortyKeysExactlyOnce) {
   EXPECT_EQ(log_count(), 40);
   pqxx::nontransaction work(connection->native());
   EXPECT_EQ(work.exec("SELECT count(*) FROM (SELECT item FROM \"" + schema->name() +
-                      "\".make_log GROUP BY item HAVING count(*) > 1) AS twice")[0][0].as<int>(),
+                      "\".make_log GROUP BY item HAVING count(*) > 1) AS twice")[0][0]
+                .as<int>(),
             0);
-  EXPECT_GE(work.exec("SELECT count(DISTINCT pid) FROM \"" + schema->name() + "\".make_log")[0][0].as<int>(), 2);
+  EXPECT_GE(work.exec("SELECT count(DISTINCT pid) FROM \"" + schema->name() + "\".make_log")[0][0]
+                .as<int>(),
+            2);
 }
 
 TEST_F(PopulateTest, AKilledWorkersKeyIsTakenOverWithoutManualSteps) {

@@ -1,0 +1,69 @@
+// fmpipe init: declare the pipeline's schemas (or write their DDL to sql/).
+
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <pqxx/pqxx>
+
+#include "commands.hpp"
+#include "dj/connection.hpp"
+#include "pipeline/pipeline.hpp"
+
+namespace fmpipe::cli {
+namespace {
+
+void write_sql(dj::Connection& connection, const std::string& folder,
+               const std::string& shown_prefix) {
+  // Declare into scratch schemas so that every table is generated afresh, then drop them.
+  const std::string scratch = "fmpipe_ddl_" + std::to_string(getpid()) + "_";
+  std::map<std::string, std::string> scripts;
+  try {
+    pipeline::Pipeline scratch_pipeline(connection, scratch);
+    scripts = scratch_pipeline.ddl_scripts(shown_prefix);
+  } catch (...) {
+    pqxx::nontransaction work(connection.native());
+    for (const auto& spec : pipeline::builtin_schemas())
+      work.exec("DROP SCHEMA IF EXISTS \"" + scratch + spec.name + "\" CASCADE");
+    throw;
+  }
+  pqxx::nontransaction work(connection.native());
+  for (auto it = pipeline::builtin_schemas().rbegin(); it != pipeline::builtin_schemas().rend();
+       ++it) {
+    work.exec("DROP SCHEMA IF EXISTS \"" + scratch + it->name + "\" CASCADE");
+  }
+  for (const auto& [name, script] : scripts) {
+    const std::string path = folder + "/" + name + ".sql";
+    std::ofstream out(path);
+    if (!(out << script)) throw std::runtime_error("cannot write " + path);
+    std::cout << "wrote " << path << "\n";
+  }
+}
+
+}  // namespace
+
+void add_init_command(CLI::App& app) {
+  struct Options {
+    std::string prefix = pipeline::Pipeline::default_prefix();
+    std::string sql_folder;
+  };
+  auto options = std::make_shared<Options>();
+  auto* init =
+      app.add_subcommand("init", "Declare the pipeline's schemas and tables (missing ones only)");
+  init->add_option("--prefix", options->prefix, "Schema name prefix")->capture_default_str();
+  init->add_option("--write-sql", options->sql_folder,
+                   "Write the generated DDL, one file per schema, into this folder instead");
+  init->callback([options] {
+    auto connection = dj::Connection::open_default();
+    if (!options->sql_folder.empty()) {
+      write_sql(*connection, options->sql_folder, options->prefix);
+      return;
+    }
+    pipeline::Pipeline pipe(*connection, options->prefix);
+    for (const auto& name : pipe.table_names()) std::cout << name << "\n";
+  });
+}
+
+}  // namespace fmpipe::cli

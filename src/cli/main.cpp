@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   fmpipe::cli::add_db_commands(app);
   fmpipe::cli::add_sql_command(app);
   fmpipe::cli::add_init_command(app);
+  fmpipe::cli::add_diagram_command(app);
+  fmpipe::cli::add_status_command(app);
+  fmpipe::cli::add_jobs_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

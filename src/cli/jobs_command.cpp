@@ -1,0 +1,100 @@
+// fmpipe jobs list|reset|ignore: inspect and steer the job queues.
+
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "dj/connection.hpp"
+#include "dj/jobs.hpp"
+#include "pipeline/pipeline.hpp"
+
+namespace fmpipe::cli {
+namespace {
+
+struct JobsOptions {
+  std::string table;
+  std::string status;
+  std::string key;
+  bool stacks = false;
+};
+
+dj::Row key_from_json(const std::string& text) {
+  const auto json = nlohmann::json::parse(text);
+  if (!json.is_object())
+    throw std::invalid_argument("--key must be a JSON object, e.g. '{\"subject\": \"m1\"}'");
+  dj::Row key;
+  for (const auto& [name, value] : json.items()) {
+    if (value.is_string()) {
+      key.set(name, value.get<std::string>());
+    } else if (value.is_number_integer()) {
+      key.set(name, value.get<long long>());
+    } else if (value.is_number()) {
+      key.set(name, value.get<double>());
+    } else {
+      throw std::invalid_argument("--key: attribute '" + name + "' must be a string or a number");
+    }
+  }
+  return key;
+}
+
+/// The selected tables (one, or every auto-populated table).
+std::vector<std::string> selected(const pipeline::Pipeline& pipe, const std::string& table) {
+  if (!table.empty()) return {table};
+  return auto_populated_tables(pipe);
+}
+
+}  // namespace
+
+void add_jobs_command(CLI::App& app) {
+  auto options = std::make_shared<JobsOptions>();
+  auto* jobs =
+      app.add_subcommand("jobs", "Inspect the job queues: list errors, reset them, ignore keys");
+  jobs->require_subcommand(1);
+  const auto add_table = [options](CLI::App* command) {
+    command->add_option("--table", options->table,
+                        "<schema>.<Class>, e.g. facial_behavior_estimation.FacialSignal");
+    return command;
+  };
+
+  auto* list = add_table(jobs->add_subcommand("list", "List jobs (errors with their messages)"));
+  list->add_option("--status", options->status,
+                   "pending, reserved, error or ignore (default: error)");
+  list->add_flag("--stack", options->stacks, "Print each error's stack too");
+  list->callback([options] {
+    auto connection = dj::Connection::open_default();
+    pipeline::Pipeline pipe(*connection);
+    const std::string wanted = options->status.empty() ? "error" : options->status;
+    for (const auto& name : selected(pipe, options->table)) {
+      dj::JobTable queue(pipe.table(name));
+      for (const auto& job : queue.list()) {
+        if (dj::to_string(job.status) != wanted) continue;
+        std::cout << name << "\t" << job.key.to_display() << "\t" << dj::to_string(job.status)
+                  << "\t" << job.host << ":" << job.pid << "\t" << job.error_message << "\n";
+        if (options->stacks && !job.error_stack.empty()) std::cout << job.error_stack << "\n";
+      }
+    }
+  });
+
+  add_table(jobs->add_subcommand("reset", "Return failed keys to pending"))->callback([options] {
+    auto connection = dj::Connection::open_default();
+    pipeline::Pipeline pipe(*connection);
+    for (const auto& name : selected(pipe, options->table)) {
+      const long long n = dj::JobTable(pipe.table(name)).reset_errors();
+      std::cout << name << ": " << n << " error(s) reset\n";
+    }
+  });
+
+  auto* ignore = add_table(jobs->add_subcommand("ignore", "Mark a key to be skipped by populate"));
+  ignore->add_option("--key", options->key, "The key as JSON, e.g. '{\"subject\": \"m1\", ...}'")
+      ->required();
+  ignore->callback([options] {
+    if (options->table.empty()) throw std::invalid_argument("jobs ignore needs --table");
+    auto connection = dj::Connection::open_default();
+    pipeline::Pipeline pipe(*connection);
+    dj::JobTable(pipe.table(options->table)).ignore({key_from_json(options->key)});
+  });
+}
+
+}  // namespace fmpipe::cli

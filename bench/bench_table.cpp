@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <random>
 #include <tuple>
+#include <vector>
 
 #include "dj/blob.hpp"
 #include "dj/embedded_server.hpp"
@@ -80,14 +81,14 @@ int main() {
   {
     pqxx::work work(connection.native());
     pqxx::stream_from stream(work, "bench_table.plain", std::vector<std::string>{"mask"});
-    std::tuple<std::string> row;
-    while (stream >> row) {
-      // The same work a reader must do: hex text back to bytes.
-      const std::string& text = std::get<0>(row);
-      std::string bytes((text.size() - 2) / 2, '\0');
+    std::string line;
+    while (stream.get_raw_line(line)) {
+      // The same work a reader must do: COPY's text form of bytea ("\\x" + hex) back to bytes.
+      const size_t digits = line.size() - 3;
+      std::string bytes(digits / 2, '\0');
       for (size_t i = 0; i < bytes.size(); ++i) {
         auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-        bytes[i] = static_cast<char>(nibble(text[2 + 2 * i]) << 4 | nibble(text[3 + 2 * i]));
+        bytes[i] = static_cast<char>(nibble(line[3 + 2 * i]) << 4 | nibble(line[4 + 2 * i]));
       }
       copied_back += bytes.size();
     }
@@ -97,7 +98,7 @@ int main() {
 
   start = std::chrono::steady_clock::now();
   size_t fetched = 0;
-  for (const auto& row : table.fetch()) fetched += row.get<dj::Blob>("mask").packed.size();
+  for (const auto& row : table.fetch()) fetched += row["mask"].as<dj::Blob>().packed.size();
   const double fetch = seconds_since(start);
   if (fetched != total_bytes || copied_back != total_bytes) {
     std::fprintf(stderr, "bench_table: byte counts differ (%zu, %zu, %zu)\n", fetched, copied_back,

@@ -45,7 +45,9 @@ inline Blob to_blob(const BlobValue& value) {
 
 /// A fetched row's blob attribute, unpacked.
 inline BlobValue unpack_blob(const Row& row, const std::string& attribute) {
-  return unpack_blob(row.get<Blob>(attribute).packed);
+  const Value& value = row[attribute];
+  if (!value.holds<Blob>()) row.get<Blob>(attribute);  // throws naming the attribute and value
+  return unpack_blob(value.as<Blob>().packed);         // no copy of the packed bytes
 }
 
 /// A fetched row's numeric blob attribute as an Eigen matrix (or vector) M; throws naming the

@@ -2,6 +2,7 @@
 
 #include "dj/attach.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -27,11 +28,16 @@ std::string format_double(double v) {
   return buffer;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+/// Hex digit values (-1 for other characters), for decoding large bytea values quickly.
+const std::array<std::int8_t, 256>& hex_values() {
+  static const std::array<std::int8_t, 256> table = [] {
+    std::array<std::int8_t, 256> t{};
+    t.fill(-1);
+    for (int i = 0; i < 10; ++i) t['0' + i] = static_cast<std::int8_t>(i);
+    for (int i = 0; i < 6; ++i) t['a' + i] = t['A' + i] = static_cast<std::int8_t>(10 + i);
+    return t;
+  }();
+  return table;
 }
 
 }  // namespace
@@ -53,13 +59,17 @@ std::string from_bytea_hex(const char* text, size_t size) {
   if (size < 2 || text[0] != '\\' || text[1] != 'x' || size % 2 != 0) {
     throw std::runtime_error("bytea value is not in hex format (set bytea_output = 'hex')");
   }
+  const auto& values = hex_values();
   std::string out((size - 2) / 2, '\0');
+  const auto* digits = reinterpret_cast<const unsigned char*>(text + 2);
+  int invalid = 0;
   for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = hex_value(text[2 + 2 * i]);
-    const int lo = hex_value(text[3 + 2 * i]);
-    if (hi < 0 || lo < 0) throw std::runtime_error("bytea value holds a non-hex character");
+    const int hi = values[digits[2 * i]];
+    const int lo = values[digits[2 * i + 1]];
+    invalid |= hi | lo;  // negative when any digit was not hex
     out[i] = static_cast<char>(hi << 4 | lo);
   }
+  if (invalid < 0) throw std::runtime_error("bytea value holds a non-hex character");
   return out;
 }
 

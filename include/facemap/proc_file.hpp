@@ -10,7 +10,9 @@
 //    index 0 (an empty placeholder when `fullSVD` is false) and then one entry per motion-SVD
 //    region, in the order of `rois`; SvdRegion::roi_no is that index. Masks (ly, lx, ncomp)
 //    become (ly * lx) x ncomp matrices (row-major pixel order, as Facemap flattens them).
-//  - Facemap keeps one `motSv` / `movSv`, the last region's (a defect). Reading gives them to
+//  - Facemap keeps one `motSv` / `movSv`, the last region's (a defect). We also write every
+//    region's own as `motSv_regions` / `movSv_regions` (Facemap ignores them) and read those
+//    when present. Otherwise reading gives the single ones to
 //    the last region when their count matches its number of components and leaves every other
 //    region's singular values empty; writing stores the last region's.
 //  - Pupil `com` and `com_smooth` are relative to the pupil region's crop in Facemap's file

@@ -190,6 +190,15 @@ class ProcReader {
       if (computed) result.svd_regions.push_back(std::move(region));
     }
     if (result.svd_regions.empty()) return;
+    if (proc_.find("motSv_regions") || proc_.find("movSv_regions")) {
+      // Written by write_proc_file: every region's own singular values.
+      for (SvdRegion& region : result.svd_regions) {
+        const auto index = static_cast<std::size_t>(region.roi_no);
+        assign_region_singular_values(entry("motSv_regions", index), region.motion_svd);
+        assign_region_singular_values(entry("movSv_regions", index), region.movie_svd);
+      }
+      return;
+    }
     // Facemap's single motSv / movSv belong to the last region it processed.
     SvdRegion& last = result.svd_regions.back();
     assign_singular_values("motSv", last.motion_svd);
@@ -197,11 +206,14 @@ class ProcReader {
   }
 
   void assign_singular_values(const std::string& key, std::optional<SvdComponents>& svd) const {
-    optional(key, [&](const Value& values) {
-      if (!svd || is_empty_array(values)) return;
-      Eigen::VectorXf singular_values = to_vector<float>(values);
-      if (singular_values.size() == svd->masks.cols()) svd->singular_values = singular_values;
-    });
+    optional(key, [&](const Value& values) { assign_region_singular_values(&values, svd); });
+  }
+
+  // Gives `svd` the values when they are an array with one value per component.
+  void assign_region_singular_values(const Value* values, std::optional<SvdComponents>& svd) const {
+    if (!values || !svd || is_empty_array(*values)) return;
+    Eigen::VectorXf singular_values = to_vector<float>(*values);
+    if (singular_values.size() == svd->masks.cols()) svd->singular_values = singular_values;
   }
 
   // The index into result.rois of the `ordinal`-th region of `type`.

@@ -106,15 +106,17 @@ Value roi_fields(const Roi& roi, std::size_t index) {
 
 // The regions' lists of one kind of SVD result, by roi_no, with placeholders where absent.
 struct SvdLists {
-  Items masks, masks_reshaped, projections;
+  Items masks, masks_reshaped, projections, singular_values;
 
   void add(const std::optional<SvdComponents>& svd) {
     if (!svd) {
       masks.push_back(empty_array({0, 1}));
       masks_reshaped.push_back(empty_array({0, 1}));
       projections.push_back(empty_array({0, 1}));
+      singular_values.push_back(empty_array({0}));
       return;
     }
+    singular_values.push_back(array(svd->singular_values, {svd->singular_values.size()}));
     masks.push_back(array(svd->masks));
     masks_reshaped.push_back(array(svd->masks, {svd->ly, svd->lx, svd->masks.cols()}));
     projections.push_back(array(svd->projections));
@@ -196,6 +198,9 @@ class ProcWriter {
     proc.set("movMask_reshape", Value::list(std::move(movie_svd.masks_reshaped)));
     proc.set("motSVD", Value::list(std::move(motion_svd.projections)));
     proc.set("movSVD", Value::list(std::move(movie_svd.projections)));
+    // Our addition (Facemap ignores keys it does not know): every region's singular values.
+    proc.set("motSv_regions", Value::list(std::move(motion_svd.singular_values)));
+    proc.set("movSv_regions", Value::list(std::move(movie_svd.singular_values)));
   }
 
   // Traces must follow their regions' order in `rois`, as Facemap's lists do.

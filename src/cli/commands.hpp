@@ -19,6 +19,10 @@ void add_init_command(CLI::App& app);
 void add_diagram_command(CLI::App& app);
 void add_status_command(CLI::App& app);
 void add_jobs_command(CLI::App& app);
+void add_populate_commands(CLI::App& app);
+void add_ingest_commands(CLI::App& app);
+void add_export_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
 
 /// The pipeline's Imported and Computed tables as "<schema>.<Class>", parents first.
 std::vector<std::string> auto_populated_tables(const pipeline::Pipeline& pipe);

@@ -11,6 +11,8 @@
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
+  // Line-buffered stdout keeps summaries in order with the log lines on stderr.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   CLI::App app{"fmpipe: Facemap analyses as a relational pipeline on PostgreSQL"};
   app.require_subcommand(1);
   bool verbose = false;
@@ -27,6 +29,10 @@ int main(int argc, char** argv) {
   fmpipe::cli::add_diagram_command(app);
   fmpipe::cli::add_status_command(app);
   fmpipe::cli::add_jobs_command(app);
+  fmpipe::cli::add_populate_commands(app);
+  fmpipe::cli::add_ingest_commands(app);
+  fmpipe::cli::add_export_command(app);
+  fmpipe::cli::add_demo_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

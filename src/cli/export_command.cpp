@@ -1,0 +1,129 @@
+// fmpipe export: one recording's results as Facemap's own files (a _proc.npy Facemap's GUI
+// opens, a _FacemapPose.h5) and as CSV tables of the traces.
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "dj/connection.hpp"
+#include "facemap/pose_h5.hpp"
+#include "facemap/proc_file.hpp"
+#include "pipeline/results.hpp"
+
+namespace fs = std::filesystem;
+
+namespace fmpipe::cli {
+namespace {
+
+/// One column per trace, one row per frame.
+void write_csv(const fs::path& path,
+               const std::vector<std::pair<std::string, Eigen::VectorXd>>& columns) {
+  std::ofstream out(path);
+  for (size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c].first;
+  out << "\n";
+  const Eigen::Index rows = columns.empty() ? 0 : columns.front().second.size();
+  for (Eigen::Index t = 0; t < rows; ++t) {
+    for (size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c].second(t);
+    out << "\n";
+  }
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+  std::cout << "wrote " << path.string() << "\n";
+}
+
+void export_signal(const facemap::FacemapResult& result, const fs::path& folder,
+                   const std::string& stem) {
+  facemap::write_proc_file(folder / (stem + "_proc.npy"), result);
+  std::cout << "wrote " << (folder / (stem + "_proc.npy")).string() << "\n";
+  std::vector<std::pair<std::string, Eigen::VectorXd>> columns;
+  for (const auto& region : result.svd_regions) {
+    const std::string name = "roi" + std::to_string(region.roi_no);
+    if (region.motion.size()) columns.emplace_back(name + "_motion", region.motion.cast<double>());
+    if (region.motion_svd) {
+      for (Eigen::Index k = 0;
+           k < std::min<Eigen::Index>(10, region.motion_svd->projections.cols()); ++k) {
+        columns.emplace_back(name + "_motsvd" + std::to_string(k),
+                             region.motion_svd->projections.col(k).cast<double>());
+      }
+    }
+  }
+  for (size_t i = 0; i < result.pupils.size(); ++i) {
+    columns.emplace_back("pupil" + std::to_string(i) + "_area", result.pupils[i].area);
+    columns.emplace_back("pupil" + std::to_string(i) + "_row", result.pupils[i].com.col(0));
+    columns.emplace_back("pupil" + std::to_string(i) + "_col", result.pupils[i].com.col(1));
+  }
+  for (size_t i = 0; i < result.blinks.size(); ++i)
+    columns.emplace_back("blink" + std::to_string(i), result.blinks[i].blink);
+  for (size_t i = 0; i < result.running.size(); ++i) {
+    columns.emplace_back("running" + std::to_string(i) + "_dy", result.running[i].dy);
+    columns.emplace_back("running" + std::to_string(i) + "_dx", result.running[i].dx);
+  }
+  if (!columns.empty()) write_csv(folder / (stem + "_traces.csv"), columns);
+}
+
+void export_keypoints(const facemap::PoseTracks& tracks, const fs::path& folder,
+                      const std::string& stem) {
+  facemap::write_pose_h5(folder / (stem + "_FacemapPose.h5"), tracks);
+  std::cout << "wrote " << (folder / (stem + "_FacemapPose.h5")).string() << "\n";
+  std::vector<std::pair<std::string, Eigen::VectorXd>> columns;
+  for (size_t j = 0; j < tracks.bodyparts.size(); ++j) {
+    const auto c = static_cast<Eigen::Index>(j);
+    columns.emplace_back(tracks.bodyparts[j] + "_x", tracks.x.col(c).cast<double>());
+    columns.emplace_back(tracks.bodyparts[j] + "_y", tracks.y.col(c).cast<double>());
+    columns.emplace_back(tracks.bodyparts[j] + "_likelihood",
+                         tracks.likelihood.col(c).cast<double>());
+  }
+  write_csv(folder / (stem + "_keypoints.csv"), columns);
+}
+
+}  // namespace
+
+void add_export_command(CLI::App& app) {
+  struct Options {
+    std::string subject, session, output = ".";
+    int recording = 0, task_id = -1, model_id = -1;
+  };
+  auto options = std::make_shared<Options>();
+  auto* command = app.add_subcommand("export",
+                                     "Write one recording's results as .npy (Facemap's _proc.npy), "
+                                     ".h5 (_FacemapPose.h5) and .csv files");
+  command->add_option("--subject", options->subject, "Subject")->required();
+  command->add_option("--session", options->session, "Session date and time")->required();
+  command->add_option("--recording", options->recording, "Recording id")->capture_default_str();
+  command->add_option("--task-id", options->task_id,
+                      "Only this processing task (default: every task)");
+  command->add_option("--model-id", options->model_id,
+                      "Only this model's keypoints (default: every model)");
+  command->add_option("-o,--output", options->output, "Folder to write into")
+      ->capture_default_str();
+  command->callback([options] {
+    auto connection = dj::Connection::open_default();
+    pipeline::Pipeline pipe(*connection);
+    const dj::Row recording = {{"subject", options->subject},
+                               {"session_datetime", options->session},
+                               {"recording_id", options->recording}};
+    fs::create_directories(options->output);
+    const std::string stem = options->subject + "_rec" + std::to_string(options->recording);
+    size_t written = 0;
+    for (const auto& key :
+         (pipe.table("facial_behavior_estimation.FacialSignal") & recording).fetch_keys()) {
+      const int task = key.get<int>("facemap_task_id");
+      if (options->task_id >= 0 && task != options->task_id) continue;
+      export_signal(pipeline::fetch_facial_signal(pipe, key), options->output,
+                    stem + "_task" + std::to_string(task));
+      ++written;
+    }
+    for (const auto& key :
+         (pipe.table("facemap_inference.FacemapInference") & recording).fetch_keys()) {
+      const int model = key.get<int>("model_id");
+      if (options->model_id >= 0 && model != options->model_id) continue;
+      export_keypoints(pipeline::fetch_keypoints(pipe, key), options->output,
+                       stem + "_model" + std::to_string(model));
+      ++written;
+    }
+    if (!written) throw std::runtime_error("no results for recording " + recording.to_display());
+  });
+}
+
+}  // namespace fmpipe::cli

@@ -1,0 +1,188 @@
+// fmpipe ingest / task / model: upstream rows, processing and inference tasks, keypoint models.
+
+#include <iostream>
+#include <memory>
+#include <regex>
+
+#include "commands.hpp"
+#include "dj/connection.hpp"
+#include "facemap/pose_model.hpp"
+#include "pipeline/ingest.hpp"
+#include "pipeline/task_params.hpp"
+#include "pipeline/tasks.hpp"
+
+namespace fmpipe::cli {
+namespace {
+
+struct RecordingArgs {
+  std::string subject, session;
+  int recording = 0;
+  dj::Row key() const {
+    return {{"subject", subject}, {"session_datetime", session}, {"recording_id", recording}};
+  }
+};
+
+void add_recording_options(CLI::App* command, RecordingArgs& args) {
+  command->add_option("--subject", args.subject, "Subject")->required();
+  command
+      ->add_option("--session", args.session, "Session date and time, e.g. '2024-05-06 07:08:09'")
+      ->required();
+  command->add_option("--recording", args.recording, "Recording id")->capture_default_str();
+}
+
+/// "pupil:y0:y1:x0:x1[:saturation]" (types: pupil, motion, blink, running).
+facemap::Roi parse_roi(const std::string& text) {
+  static const std::regex pattern(
+      R"(^(pupil|motion|blink|running):(\d+):(\d+):(\d+):(\d+)(?::([\d.]+))?$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, pattern)) {
+    throw std::invalid_argument(
+        "--roi '" + text + "': write type:y0:y1:x0:x1[:saturation], e.g. pupil:10:70:10:90:100");
+  }
+  const std::string type = m[1].str();
+  const auto roi_type = type == "pupil"    ? facemap::RoiType::pupil
+                        : type == "motion" ? facemap::RoiType::motion
+                        : type == "blink"  ? facemap::RoiType::blink
+                                           : facemap::RoiType::running;
+  return pipeline::rectangle_roi(roi_type, std::stoi(m[2].str()), std::stoi(m[3].str()),
+                                 std::stoi(m[4].str()), std::stoi(m[5].str()),
+                                 m[6].matched ? std::stod(m[6].str()) : 0.0);
+}
+
+}  // namespace
+
+void add_ingest_commands(CLI::App& app) {
+  auto manifest = std::make_shared<std::string>();
+  auto* ingest =
+      app.add_subcommand("ingest", "Insert subjects, sessions and recordings from a manifest");
+  ingest
+      ->add_option("manifest", *manifest,
+                   "A .csv, .yaml or .json manifest (see pipeline/ingest.hpp)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  ingest->callback([manifest] {
+    auto connection = dj::Connection::open_default();
+    pipeline::Pipeline pipe(*connection);
+    const auto counts = pipeline::ingest(pipe, pipeline::read_manifest(*manifest));
+    std::cout << "added " << counts.subjects << " subject(s), " << counts.sessions
+              << " session(s), " << counts.recordings << " recording(s), " << counts.files
+              << " file(s)\n";
+  });
+
+  auto* task = app.add_subcommand("task", "Create processing and inference tasks");
+  task->require_subcommand(1);
+
+  struct ProcessingArgs {
+    RecordingArgs recording;
+    int task_id = 0;
+    std::string mode = "trigger";
+    int sbin = 4;
+    int components = 500;
+    std::vector<std::string> rois;
+    bool no_full_frame = false, no_motion = false, movie = false;
+    std::string output_dir, description;
+  };
+  auto processing = std::make_shared<ProcessingArgs>();
+  auto* svd =
+      task->add_subcommand("processing", "A FacemapTask: the SVD analysis of one recording");
+  add_recording_options(svd, processing->recording);
+  svd->add_option("--task-id", processing->task_id, "facemap_task_id")->capture_default_str();
+  svd->add_option("--mode", processing->mode,
+                  "trigger (run the engine) or load (ingest Facemap's _proc.npy)")
+      ->check(CLI::IsMember({"trigger", "load"}))
+      ->capture_default_str();
+  svd->add_option("--sbin", processing->sbin, "Spatial binning")->capture_default_str();
+  svd->add_option("--components", processing->components, "Components per region")
+      ->capture_default_str();
+  svd->add_option("--roi", processing->rois, "type:y0:y1:x0:x1[:saturation] (repeatable)");
+  svd->add_flag("--no-full-frame", processing->no_full_frame, "Skip the full-frame SVD");
+  svd->add_flag("--no-motion-svd", processing->no_motion, "Skip the motion SVD");
+  svd->add_flag("--movie-svd", processing->movie, "Also compute the movie SVD");
+  svd->add_option("--output-dir", processing->output_dir,
+                  "Results folder, relative to the data roots");
+  svd->add_option("--description", processing->description, "Task description");
+  svd->callback([processing] {
+    auto connection = dj::Connection::open_default();
+    pipeline::Pipeline pipe(*connection);
+    pipeline::ProcessingTask spec;
+    spec.recording = processing->recording.key();
+    spec.task_id = processing->task_id;
+    spec.mode = processing->mode;
+    spec.params.sbin = processing->sbin;
+    spec.params.components = processing->components;
+    spec.params.full_frame = !processing->no_full_frame;
+    spec.params.motion_svd = !processing->no_motion;
+    spec.params.movie_svd = processing->movie;
+    for (const auto& roi : processing->rois) spec.params.rois.push_back(parse_roi(roi));
+    spec.output_dir = processing->output_dir;
+    spec.description = processing->description;
+    pipeline::add_processing_task(pipe, spec);
+  });
+
+  struct InferenceArgs {
+    RecordingArgs recording;
+    int model_id = 0;
+    std::string mode = "trigger";
+    std::vector<int> bbox;
+    std::string output_dir, description;
+  };
+  auto inference = std::make_shared<InferenceArgs>();
+  auto* pose =
+      task->add_subcommand("inference", "A FacemapInferenceTask: keypoints of one recording");
+  add_recording_options(pose, inference->recording);
+  pose->add_option("--model-id", inference->model_id, "A registered model (fmpipe model add)")
+      ->required();
+  pose->add_option("--mode", inference->mode,
+                   "trigger (run the network) or load (ingest _FacemapPose.h5)")
+      ->check(CLI::IsMember({"trigger", "load"}))
+      ->capture_default_str();
+  pose->add_option("--bbox", inference->bbox, "x1 x2 y1 y2: crop in full-frame pixels")
+      ->expected(4);
+  pose->add_option("--output-dir", inference->output_dir,
+                   "Results folder, relative to the data roots");
+  pose->add_option("--description", inference->description, "Task description");
+  pose->callback([inference] {
+    auto connection = dj::Connection::open_default();
+    pipeline::Pipeline pipe(*connection);
+    pipeline::InferenceTask spec;
+    spec.recording = inference->recording.key();
+    spec.model_id = inference->model_id;
+    spec.mode = inference->mode;
+    if (!inference->bbox.empty()) {
+      spec.bbox = std::array<int, 4>{inference->bbox[0], inference->bbox[1], inference->bbox[2],
+                                     inference->bbox[3]};
+    }
+    spec.output_dir = inference->output_dir;
+    spec.description = inference->description;
+    pipeline::add_inference_task(pipe, spec);
+  });
+
+  struct ModelArgs {
+    int model_id = 0;
+    std::string name, file, params_file, description;
+  };
+  auto model = std::make_shared<ModelArgs>();
+  auto* models = app.add_subcommand("model", "Keypoint models");
+  models->require_subcommand(1);
+  auto* add =
+      models->add_subcommand("add", "Store a model file (Facemap's state dict) in the database");
+  add->add_option("--model-id", model->model_id, "model_id")->required();
+  add->add_option("--name", model->name, "model_name")->required();
+  add->add_option("--file", model->file, "The weights file (.pt / .pth state dict)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  add->add_option("--params", model->params_file,
+                  "facemap_model_params.pth: channels and body parts");
+  add->add_option("--description", model->description, "model_description");
+  add->callback([model] {
+    auto connection = dj::Connection::open_default();
+    pipeline::Pipeline pipe(*connection);
+    const auto params = model->params_file.empty()
+                            ? facemap::PoseModelParams{}
+                            : facemap::read_pose_model_params(model->params_file);
+    pipeline::register_model(pipe, model->model_id, model->name, model->file, params.bodyparts,
+                             model->description);
+  });
+}
+
+}  // namespace fmpipe::cli

@@ -1,0 +1,88 @@
+// GCC 12 warns inside its own AVX-512 intrinsics when Eigen's float products are inlined
+// (_mm512_undefined_ps is self-initialised on purpose): a false positive, silenced for this file.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include "projection_pass.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "parallel.hpp"
+
+namespace facemap::detail {
+namespace {
+
+// The rows of `matrix` at `pixels`: a view when `pixels` are all of its rows (they are sorted
+// and distinct), else a copy into `storage`.
+Eigen::Ref<const Eigen::MatrixXf> rows_at(const Eigen::Ref<const Eigen::MatrixXf>& matrix,
+                                          const std::vector<int>& pixels,
+                                          Eigen::MatrixXf& storage) {
+  if (static_cast<Eigen::Index>(pixels.size()) == matrix.rows()) return matrix;
+  storage = matrix(pixels, Eigen::all);
+  return storage;
+}
+
+}  // namespace
+
+ProjectionPass::ProjectionPass(std::vector<RegionProjection>& regions, int nframes)
+    : regions_(regions) {
+  for (auto& region : regions_) {
+    region.motion = Eigen::VectorXf::Zero(nframes);
+    region.motion_projections = Eigen::MatrixXf::Zero(nframes, region.motion_masks.cols());
+    region.movie_projections = Eigen::MatrixXf::Zero(nframes, region.movie_masks.cols());
+  }
+}
+
+void ProjectionPass::add(const Eigen::Ref<const Eigen::MatrixXf>& binned, int first_frame) {
+  if (first_frame != next_frame_ || binned.cols() == 0) {
+    throw std::logic_error("projection pass: frames must follow on from frame " +
+                           std::to_string(next_frame_) + ", got " + std::to_string(first_frame));
+  }
+  // Differences frame[t] - frame[t - 1] for every frame of the block that has a predecessor:
+  // the first one's is the previous block's last frame.
+  const Eigen::Index frames = binned.cols(), first_output = first_frame == 0 ? 1 : first_frame;
+  const Eigen::Index differences = first_frame + frames - first_output;
+  next_frame_ += static_cast<int>(frames);
+  if (differences > 0) {
+    const Eigen::VectorXf previous =
+        first_frame == 0 ? Eigen::VectorXf(binned.col(0)) : previous_frame_;
+    // One task per region for the motion energy and motion projections, one for the movie.
+    parallel_for(2 * static_cast<int>(regions_.size()), [&](int task) {
+      RegionProjection& region = regions_[task / 2];
+      const bool movie_task = task % 2 == 1;
+      if (movie_task && region.movie_masks.cols() == 0) return;
+      Eigen::MatrixXf storage;
+      const Eigen::Ref<const Eigen::MatrixXf> pixels =
+          rows_at(binned.rightCols(differences), region.pixels, storage);
+      // The means are subtracted before the products: projecting the frames and the mean
+      // separately would lose precision to cancellation in single precision.
+      if (movie_task) {
+        region.movie_projections.middleRows(first_output, differences).noalias() =
+            (pixels.colwise() - region.mean_frame).transpose() * region.movie_masks;
+        return;
+      }
+      Eigen::MatrixXf motion(pixels.rows(), differences);
+      motion.col(0) = (pixels.col(0) - previous(region.pixels)).cwiseAbs();
+      motion.rightCols(differences - 1) =
+          (pixels.rightCols(differences - 1) - pixels.leftCols(differences - 1)).cwiseAbs();
+      region.motion.segment(first_output, differences) = motion.colwise().sum().transpose();
+      if (region.motion_masks.cols() > 0) {
+        motion.colwise() -= region.mean_motion;
+        region.motion_projections.middleRows(first_output, differences).noalias() =
+            motion.transpose() * region.motion_masks;
+      }
+    });
+  }
+  previous_frame_ = binned.col(frames - 1);
+}
+
+void ProjectionPass::finish() {
+  if (next_frame_ < 2) return;
+  for (auto& region : regions_) {
+    region.motion[0] = region.motion[1];
+    region.motion_projections.row(0) = region.motion_projections.row(1);
+    region.movie_projections.row(0) = region.movie_projections.row(1);
+  }
+}
+
+}  // namespace facemap::detail

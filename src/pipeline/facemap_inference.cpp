@@ -1,0 +1,172 @@
+// make() of FacemapInference.
+
+#include "pipeline/facemap_inference.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "dj/blob.hpp"
+#include "facemap/pose.hpp"
+#include "facemap/torch_file.hpp"
+
+namespace fs = std::filesystem;
+
+namespace pipeline {
+namespace {
+
+struct InferenceResult {
+  facemap::PoseTracks tracks;
+  double seconds = 0;
+  int nframes = 0;
+};
+
+std::string utc_now() {
+  const std::time_t seconds = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &parts);
+  return buffer;
+}
+
+/// Removes a temporary file when it goes out of scope.
+struct TemporaryFile {
+  fs::path path;
+  ~TemporaryFile() {
+    std::error_code ignored;
+    fs::remove(path, ignored);
+  }
+};
+
+}  // namespace
+
+facemap::PoseModelParams pose_params_of_state(const fs::path& state_file,
+                                              std::vector<std::string> bodyparts) {
+  const auto state = facemap::read_torch_file(state_file);
+  facemap::PoseModelParams params;
+  params.bodyparts = std::move(bodyparts);
+  for (size_t k = 0; k < params.channels.size(); ++k) {
+    // Each encoder block ends with a 3x3 convolution whose output width is the block's.
+    const std::string key = "Conv.conv" + std::to_string(k) + ".conv.conv_1.2.weight";
+    const auto* weight = state.as_dict().find(key);
+    if (!weight)
+      throw facemap::PoseModelError(state_file.string() + ": no '" + key +
+                                    "': not a Facemap model");
+    params.channels[k] = static_cast<int>(weight->as_ndarray().shape().at(0));
+  }
+  return params;
+}
+
+FacemapInferenceMaker::FacemapInferenceMaker(Pipeline& pipe, DataRoots roots)
+    : AutoPopulate(pipe.table("facemap_inference.FacemapInference")),
+      pipe_(pipe),
+      roots_(std::move(roots)) {}
+
+std::vector<dj::Row> FacemapInferenceMaker::make_fetch(const dj::Row& key) {
+  const dj::Row model = key.project({"model_id"});
+  auto rows = (pipe_.table("facemap_inference.FacemapInferenceTask") & key).fetch();
+  for (auto& row : (pipe_.table("facemap_inference.FacemapModel.File") & model).fetch())
+    rows.push_back(std::move(row));
+  return rows;
+}
+
+std::any FacemapInferenceMaker::make_compute(const dj::Row& key,
+                                             const std::vector<dj::Row>& inputs) {
+  const dj::Row& task = inputs.front();
+  const auto files = recording_files(pipe_, roots_, key);
+  const fs::path folder = inference_output_dir(pipe_, roots_, key);
+  const fs::path h5 = folder / (files.front().stem().string() + "_FacemapPose.h5");
+  const auto started = std::chrono::steady_clock::now();
+  InferenceResult result;
+  if (task.get<std::string>("task_mode") == "load") {
+    if (!fs::exists(h5))
+      throw std::runtime_error("load mode: Facemap's keypoint file " + h5.string() +
+                               " does not exist");
+    result.tracks = facemap::read_pose_h5(h5);
+    result.nframes = static_cast<int>(result.tracks.x.rows());
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return result;
+  }
+  if (inputs.size() < 2)
+    throw std::runtime_error("model " + key.project({"model_id"}).to_display() + " has no file");
+  std::vector<std::string> bodyparts;
+  for (const auto& name : facemap::facemap_bodyparts()) {
+    if ((pipe_.table("facemap_inference.FacemapModel.BodyPart") &
+         dj::Row{{"model_id", key.get<int>("model_id")}, {"body_part", name}})
+            .exists()) {
+      bodyparts.push_back(name);
+    }
+  }
+  // LibTorch reads models from files: write the stored weights to a private temporary file.
+  const auto& weights = inputs[1].get<dj::Attachment>("model_file");
+  TemporaryFile state{fs::temp_directory_path() /
+                      ("fmpipe_model_" + std::to_string(getpid()) + "_" + weights.filename)};
+  {
+    std::ofstream out(state.path, std::ios::binary);
+    out.write(weights.contents.data(), static_cast<std::streamsize>(weights.contents.size()));
+    if (!out) throw std::runtime_error("cannot write " + state.path.string());
+  }
+  const auto model =
+      facemap::PoseModel::load_state(state.path, pose_params_of_state(state.path, bodyparts));
+  const facemap::Recording recording(files);
+  facemap::PoseOptions options;
+  if (!task.is_null("bbox")) {
+    const auto box = dj::unpack_vector<std::int64_t>(task, "bbox", dj::Conversion::exact);
+    if (box.size() != 4) throw std::invalid_argument("bbox must hold 4 numbers [x1, x2, y1, y2]");
+    options.crop = facemap::CropBox{static_cast<int>(box[0]), static_cast<int>(box[1]),
+                                    static_cast<int>(box[2]), static_cast<int>(box[3])};
+  }
+  options.batch_size = 8;
+  options.progress = [](int, int) { dj::check_stop(); };
+  spdlog::info("FacemapInference {}: {} frames on {}", key.to_display(), recording.nframes(),
+               model.device_name());
+  result.tracks = facemap::predict_pose(recording, model, options).keypoints;
+  result.nframes = recording.nframes();
+  fs::create_directories(folder);
+  facemap::write_pose_h5(h5, result.tracks);
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+void FacemapInferenceMaker::make_insert(const dj::Row& key, const std::any& computed,
+                                        dj::MakeInserter& out) {
+  const auto& result = std::any_cast<const InferenceResult&>(computed);
+  const dj::Row master_key = key.project(target().heading().primary_key());
+  dj::Row master = master_key;
+  master.set("inference_completion_time", utc_now());
+  master.set("inference_run_duration", result.seconds);
+  master.set("total_frame_count", result.nframes);
+  out.insert1(target(), master);
+  std::vector<dj::Row> positions;
+  const auto model_parts =
+      (pipe_.table("facemap_inference.FacemapModel.BodyPart") & key.project({"model_id"})).fetch();
+  for (size_t j = 0; j < result.tracks.bodyparts.size(); ++j) {
+    const std::string& part = result.tracks.bodyparts[j];
+    const bool registered =
+        std::any_of(model_parts.begin(), model_parts.end(),
+                    [&](const dj::Row& row) { return row.get<std::string>("body_part") == part; });
+    if (!registered) {
+      throw std::runtime_error("body part '" + part +
+                               "' of the keypoint file is not a body part of model " +
+                               key.project({"model_id"}).to_display());
+    }
+    const auto c = static_cast<Eigen::Index>(j);
+    dj::Row row = master_key;
+    row.set("body_part", part);
+    row.set("x_pos", dj::to_blob(dj::NdArray::from_eigen(Eigen::VectorXf(result.tracks.x.col(c)))));
+    row.set("y_pos", dj::to_blob(dj::NdArray::from_eigen(Eigen::VectorXf(result.tracks.y.col(c)))));
+    row.set("likelihood",
+            dj::to_blob(dj::NdArray::from_eigen(Eigen::VectorXf(result.tracks.likelihood.col(c)))));
+    positions.push_back(std::move(row));
+  }
+  out.insert(pipe_.table("facemap_inference.FacemapInference.BodyPartPosition"), positions);
+}
+
+}  // namespace pipeline

@@ -1,0 +1,75 @@
+#include "pipeline/tasks.hpp"
+
+#include <stdexcept>
+
+#include "dj/attach.hpp"
+#include "dj/blob.hpp"
+#include "pipeline/task_params.hpp"
+
+namespace pipeline {
+namespace {
+
+void require_recording(const Pipeline& pipe, const dj::Row& recording) {
+  if (!(pipe.table("facial_behavior_estimation.VideoRecording") & recording).exists()) {
+    throw std::invalid_argument("no video recording " + recording.to_display());
+  }
+}
+
+}  // namespace
+
+void add_processing_task(Pipeline& pipe, const ProcessingTask& task) {
+  require_recording(pipe, task.recording);
+  if (task.mode != "trigger" && task.mode != "load") {
+    throw std::invalid_argument("task mode must be 'trigger' or 'load', not '" + task.mode + "'");
+  }
+  dj::Row row = task.recording;
+  row.set("facemap_task_id", task.task_id);
+  row.set("facemap_output_dir", task.output_dir);
+  row.set("task_mode", task.mode);
+  row.set("facemap_params", dj::to_blob(to_facemap_params(task.params)));
+  row.set("do_mot_svd", task.params.motion_svd);
+  row.set("do_mov_svd", task.params.movie_svd);
+  row.set("task_description", task.description);
+  pipe.table("facial_behavior_estimation.FacemapTask").insert1(row);
+}
+
+void register_model(Pipeline& pipe, int model_id, const std::string& name,
+                    const std::filesystem::path& model_file,
+                    const std::vector<std::string>& body_parts, const std::string& description) {
+  const dj::Attachment weights = dj::read_attachment(model_file);
+  const auto known = pipe.table("facemap_inference.BodyPart");
+  dj::Connection::Transaction transaction(pipe.connection());
+  pipe.table("facemap_inference.FacemapModel")
+      .insert1({{"model_id", model_id}, {"model_name", name}, {"model_description", description}});
+  std::vector<dj::Row> parts;
+  for (const auto& part : body_parts) {
+    if (!(known & dj::Row{{"body_part", part}}).exists()) {
+      throw std::invalid_argument("model " + name + ": unknown body part '" + part + "'");
+    }
+    parts.push_back({{"model_id", model_id}, {"body_part", part}});
+  }
+  pipe.table("facemap_inference.FacemapModel.BodyPart").insert(parts);
+  pipe.table("facemap_inference.FacemapModel.File")
+      .insert1({{"model_id", model_id}, {"model_file", weights}});
+  transaction.commit();
+}
+
+void add_inference_task(Pipeline& pipe, const InferenceTask& task) {
+  require_recording(pipe, task.recording);
+  dj::Row row = task.recording;
+  row.set("model_id", task.model_id);
+  row.set("facemap_inference_output_dir", task.output_dir);
+  row.set("task_description", task.description);
+  row.set("task_mode", task.mode);
+  if (task.bbox) {
+    const auto& b = *task.bbox;
+    row.set(
+        "bbox",
+        dj::to_blob(dj::NdArray::from_vector(std::vector<std::int64_t>{b[0], b[1], b[2], b[3]})));
+  } else {
+    row.set("bbox", dj::Value());
+  }
+  pipe.table("facemap_inference.FacemapInferenceTask").insert1(row);
+}
+
+}  // namespace pipeline

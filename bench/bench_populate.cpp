@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "dj/embedded_server.hpp"
+#include "bench_database.hpp"
 #include "dj/populate.hpp"
 #include "dj/schema.hpp"
 
@@ -38,8 +38,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 dj::Schema fresh_schema(dj::Connection& connection, const std::string& name, int keys) {
-  pqxx::nontransaction(connection.native()).exec("DROP SCHEMA IF EXISTS \"" + name + "\" CASCADE");
-  dj::Schema schema(connection, name);
+  dj::Schema schema = bench::fresh_schema(connection, name);
   schema.declare("Item", dj::Tier::manual, "item : int");
   schema.declare("Output", dj::Tier::computed, "-> Item\n---\nvalue : double");
   std::vector<dj::Row> rows;
@@ -70,11 +69,7 @@ double run_workers(const std::string& url, const std::string& schema_name, int w
 }  // namespace
 
 int main() {
-  dj::EmbeddedServerOptions options;
-  options.data_dir = "/tmp/fmpipe-bench-db";
-  options.throwaway = true;
-  dj::EmbeddedServer server(options);
-  const std::string url = server.start();
+  const std::string url = bench::database_url();
   dj::Connection connection(url);
 
   constexpr int kEmptyKeys = 500;

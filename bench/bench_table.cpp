@@ -10,9 +10,8 @@
 #include <tuple>
 #include <vector>
 
+#include "bench_database.hpp"
 #include "dj/blob.hpp"
-#include "dj/embedded_server.hpp"
-#include "dj/schema.hpp"
 
 namespace {
 
@@ -34,13 +33,8 @@ std::string hex_of(const std::string& bytes) {
 }  // namespace
 
 int main() {
-  dj::EmbeddedServerOptions options;
-  options.data_dir = "/tmp/fmpipe-bench-db";
-  options.throwaway = true;
-  dj::EmbeddedServer server(options);
-  dj::Connection connection(server.start());
-  pqxx::nontransaction(connection.native()).exec("DROP SCHEMA IF EXISTS bench_table CASCADE");
-  dj::Schema schema(connection, "bench_table");
+  dj::Connection connection(bench::database_url());
+  dj::Schema schema = bench::fresh_schema(connection, "bench_table");
   auto table = schema.declare("Mask", dj::Tier::manual, "mask_id : int\n---\nmask : longblob");
 
   // 10 masks of 64 x 64 x 500 float32 (8 MB each, 80 MB in all), smooth-ish like SVD masks.

@@ -85,6 +85,8 @@ class JobTable {
 
  private:
   SqlFragment key_condition(const Row& key) const;
+  /// Reserves the first key of `candidates` (a SELECT of key columns) whose lock is free.
+  std::optional<Row> reserve_first(const SqlFragment& candidates);
 
   Table target_;
   std::string schema_, name_;

@@ -29,6 +29,7 @@ struct SquarePadding {
   int top = 0, bottom = 0, left = 0, right = 0;
   int side = 0;  ///< side of the padded square
 };
+/// Facemap's padding of a height x width crop.
 SquarePadding square_padding(int height, int width);
 
 /// The 1st and 99th percentiles of the pixels of `frames` (all of them together), with
@@ -37,11 +38,14 @@ struct IntensityRange {
   float low = 0;   ///< becomes 0
   float high = 1;  ///< becomes 1
 };
+/// The range of the frames' pixels taken together; throws std::invalid_argument for no pixels.
 IntensityRange percentile_range(const std::vector<const GrayFrame*>& frames);
 
 /// Steps 1-4 for a batch: consecutive groups of `frames_normalised_together` frames share one
-/// intensity range (the last group may be shorter). Returns (n, 1, 256, 256) float32. Throws
-/// std::invalid_argument when a frame's size differs or the box leaves the frame.
+/// intensity range (the last group may be shorter). A group whose 1st and 99th percentiles are
+/// equal (a flat image) becomes zeros, where Facemap would divide by zero (decision). Returns
+/// (n, 1, 256, 256) float32. Throws std::invalid_argument when a frame's size differs or the box
+/// leaves the frame.
 NdArray preprocess_frames(const std::vector<GrayFrame>& frames, const CropBox& box,
                           int frames_normalised_together = 1);
 

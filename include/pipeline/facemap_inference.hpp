@@ -1,27 +1,16 @@
 #pragma once
 // The computation of schema facemap_inference (see computations.hpp).
 
-#include "dj/populate.hpp"
 #include "facemap/pose_model.hpp"
 #include "pipeline/computations.hpp"
+#include "pipeline/maker.hpp"
 
 namespace pipeline {
 
 /// FacemapInference and its BodyPartPosition rows: trigger mode runs the keypoint network with
 /// the model stored in FacemapModel.File and writes <stem>_FacemapPose.h5; load mode ingests
 /// the .h5 Facemap wrote.
-class FacemapInferenceMaker : public dj::AutoPopulate {
- public:
-  FacemapInferenceMaker(Pipeline& pipe, DataRoots roots);
-  bool three_phase() const override { return true; }
-  std::vector<dj::Row> make_fetch(const dj::Row& key) override;
-  std::any make_compute(const dj::Row& key, const std::vector<dj::Row>& inputs) override;
-  void make_insert(const dj::Row& key, const std::any& computed, dj::MakeInserter& out) override;
-
- private:
-  Pipeline& pipe_;
-  DataRoots roots_;
-};
+FMPIPE_DECLARE_MAKER(FacemapInferenceMaker);
 
 /// The network configuration of a state dict saved by Facemap (or by us): the encoder widths
 /// read from the weights' shapes, so that a model file alone is enough to run it.

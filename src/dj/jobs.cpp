@@ -232,17 +232,13 @@ long long JobTable::refresh(const std::vector<Row>& keys, int priority) {
   return recovered;
 }
 
-std::optional<Row> JobTable::reserve_next() {
+std::optional<Row> JobTable::reserve_first(const SqlFragment& candidates) {
   const std::string relation = qualified_name(schema_, name_);
   std::optional<Row> reserved;
   target_.connection().run([&](pqxx::transaction_base& tx) {
-    const auto candidates = fetch_keys(
-        tx,
-        SqlFragment("SELECT " + key_columns_ + " FROM " + relation +
-                    " WHERE \"status\" = 'pending' AND \"scheduled_time\" <= CURRENT_TIMESTAMP(3) "
-                    "ORDER BY \"priority\", \"scheduled_time\" LIMIT 16 FOR UPDATE SKIP LOCKED"),
-        target_.heading(), "reservation in " + relation);
-    for (const auto& key : candidates) {
+    // FOR UPDATE SKIP LOCKED: two workers never look at the same pending row at once.
+    for (const auto& key : fetch_keys(tx, candidates + " FOR UPDATE SKIP LOCKED", target_.heading(),
+                                      "reservation in " + relation)) {
       const long long id = key_lock_id(relation, key, target_.heading());
       // The session lock is taken in the reserving transaction, so nobody ever sees the job
       // reserved without its lock held.
@@ -263,30 +259,17 @@ std::optional<Row> JobTable::reserve_next() {
   return reserved;
 }
 
+std::optional<Row> JobTable::reserve_next() {
+  return reserve_first(
+      SqlFragment("SELECT " + key_columns_ + " FROM " + qualified_name(schema_, name_) +
+                  " WHERE \"status\" = 'pending' AND \"scheduled_time\" <= CURRENT_TIMESTAMP(3) "
+                  "ORDER BY \"priority\", \"scheduled_time\" LIMIT 16"));
+}
+
 bool JobTable::reserve(const Row& key) {
-  const std::string relation = qualified_name(schema_, name_);
-  bool ok = false;
-  target_.connection().run([&](pqxx::transaction_base& tx) {
-    const auto found = fetch_keys(tx,
-                                  "SELECT " + key_columns_ + " FROM " + relation +
-                                      " WHERE \"status\" = 'pending' AND " + key_condition(key) +
-                                      " FOR UPDATE SKIP LOCKED",
-                                  target_.heading(), "reservation in " + relation);
-    if (found.empty()) return;
-    const long long id = key_lock_id(relation, found.front(), target_.heading());
-    if (!tx.exec_params("SELECT pg_try_advisory_lock($1)", id)[0][0].as<bool>()) return;
-    SqlFragment update(
-        "UPDATE " + relation +
-        " SET \"status\" = 'reserved', \"connection_id\" = pg_backend_pid(), "
-        "\"user\" = current_user, \"reserved_time\" = CURRENT_TIMESTAMP(3), \"host\" = ");
-    update.param(host_name());
-    update += ", \"pid\" = ";
-    update.param(std::to_string(getpid()));
-    update += " WHERE " + key_condition(key);
-    execute(tx, update, "reservation in " + relation);
-    ok = true;
-  });
-  return ok;
+  return reserve_first("SELECT " + key_columns_ + " FROM " + qualified_name(schema_, name_) +
+                       " WHERE \"status\" = 'pending' AND " + key_condition(key))
+      .has_value();
 }
 
 void JobTable::complete(pqxx::transaction_base& tx, const Row& key) {

@@ -7,11 +7,6 @@
 namespace facemap {
 namespace {
 
-// Facemap's refinement maps are in units of -2 sigma map pixels (sigma 3), and a map pixel is
-// 4 input pixels.
-constexpr float kLocationUnit = -6.0f;
-constexpr float kInputPixelsPerMapPixel = 4.0f;
-
 Eigen::MatrixXf as_matrix(const torch::Tensor& values) {
   const torch::Tensor local = values.to(torch::kCPU).to(torch::kFloat32).contiguous();
   return Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
@@ -22,25 +17,31 @@ Eigen::MatrixXf as_matrix(const torch::Tensor& values) {
 
 namespace detail {
 
+DecodedKeypoints decode_keypoint_maps(const torch::Tensor& heatmap, const torch::Tensor& locx,
+                                      const torch::Tensor& locy) {
+  const std::int64_t images = heatmap.size(0), keypoints = heatmap.size(1);
+  const std::int64_t side = heatmap.size(3);
+  const torch::Tensor flat = heatmap.reshape({images, keypoints, -1});
+  const torch::Tensor peak = flat.argmax(-1, true);  // the first maximum, as Facemap's
+  const torch::Tensor row = torch::div(peak, side, "trunc").squeeze(-1);
+  const torch::Tensor col = peak.remainder(side).squeeze(-1);
+  const auto at_peak = [&](const torch::Tensor& map) {
+    return map.reshape({images, keypoints, -1}).gather(-1, peak).squeeze(-1);
+  };
+  // float32 tensor * -6.0 + int64 tensor, then * 4: Facemap's operations in its order.
+  const auto unit = static_cast<float>(-2 * kHeatmapSigma);
+  return {(at_peak(locy) * unit + col) * kInputPixelsPerMapPixel,
+          (at_peak(locx) * unit + row) * kInputPixelsPerMapPixel, torch::sigmoid(flat.amax(-1))};
+}
+
 PoseTracks decode_keypoint_tensors(const torch::Tensor& heatmap, const torch::Tensor& locx,
                                    const torch::Tensor& locy,
                                    const std::vector<std::string>& bodyparts) {
-  const std::int64_t images = heatmap.size(0), keypoints = heatmap.size(1);
-  const std::int64_t side = heatmap.size(3);
-  if (keypoints != static_cast<std::int64_t>(bodyparts.size()))
-    throw std::invalid_argument("the network gives " + std::to_string(keypoints) +
+  if (heatmap.size(1) != static_cast<std::int64_t>(bodyparts.size()))
+    throw std::invalid_argument("the network gives " + std::to_string(heatmap.size(1)) +
                                 " keypoints, the model names " + std::to_string(bodyparts.size()));
-  const torch::Tensor flat = heatmap.reshape({images, keypoints, -1});
-  const torch::Tensor peak = flat.argmax(-1, true);  // the first maximum, as Facemap's
-  const torch::Tensor row = torch::div(peak, side, "trunc"), col = peak.remainder(side);
-  const torch::Tensor row_offset = locx.reshape({images, keypoints, -1}).gather(-1, peak);
-  const torch::Tensor col_offset = locy.reshape({images, keypoints, -1}).gather(-1, peak);
-  PoseTracks result;
-  result.bodyparts = bodyparts;
-  result.x = as_matrix(((col_offset * kLocationUnit + col) * kInputPixelsPerMapPixel).squeeze(-1));
-  result.y = as_matrix(((row_offset * kLocationUnit + row) * kInputPixelsPerMapPixel).squeeze(-1));
-  result.likelihood = as_matrix(torch::sigmoid(flat.amax(-1)));
-  return result;
+  const DecodedKeypoints decoded = decode_keypoint_maps(heatmap, locx, locy);
+  return {bodyparts, as_matrix(decoded.x), as_matrix(decoded.y), as_matrix(decoded.likelihood)};
 }
 
 }  // namespace detail

@@ -63,9 +63,7 @@ facemap::PoseModelParams pose_params_of_state(const fs::path& state_file,
 }
 
 FacemapInferenceMaker::FacemapInferenceMaker(Pipeline& pipe, DataRoots roots)
-    : AutoPopulate(pipe.table("facemap_inference.FacemapInference")),
-      pipe_(pipe),
-      roots_(std::move(roots)) {}
+    : PipelineMaker(pipe, std::move(roots), "facemap_inference.FacemapInference") {}
 
 std::vector<dj::Row> FacemapInferenceMaker::make_fetch(const dj::Row& key) {
   const dj::Row model = key.project({"model_id"});

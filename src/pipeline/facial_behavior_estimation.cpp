@@ -83,9 +83,7 @@ void insert_components(dj::MakeInserter& out, const dj::Table& part, const dj::R
 }  // namespace
 
 RecordingInfoMaker::RecordingInfoMaker(Pipeline& pipe, DataRoots roots)
-    : AutoPopulate(pipe.table("facial_behavior_estimation.RecordingInfo")),
-      pipe_(pipe),
-      roots_(std::move(roots)) {}
+    : PipelineMaker(pipe, std::move(roots), "facial_behavior_estimation.RecordingInfo") {}
 
 std::vector<dj::Row> RecordingInfoMaker::make_fetch(const dj::Row& key) {
   return (pipe_.table("facial_behavior_estimation.VideoRecording.File") & key).fetch();
@@ -110,9 +108,7 @@ void RecordingInfoMaker::make_insert(const dj::Row& key, const std::any& compute
 }
 
 FacemapProcessingMaker::FacemapProcessingMaker(Pipeline& pipe, DataRoots roots)
-    : AutoPopulate(pipe.table("facial_behavior_estimation.FacemapProcessing")),
-      pipe_(pipe),
-      roots_(std::move(roots)) {}
+    : PipelineMaker(pipe, std::move(roots), "facial_behavior_estimation.FacemapProcessing") {}
 
 std::vector<dj::Row> FacemapProcessingMaker::make_fetch(const dj::Row& key) {
   auto rows = (pipe_.table("facial_behavior_estimation.FacemapTask") & key).fetch();
@@ -161,9 +157,7 @@ void FacemapProcessingMaker::make_insert(const dj::Row& key, const std::any& com
 }
 
 FacialSignalMaker::FacialSignalMaker(Pipeline& pipe, DataRoots roots)
-    : AutoPopulate(pipe.table("facial_behavior_estimation.FacialSignal")),
-      pipe_(pipe),
-      roots_(std::move(roots)) {}
+    : PipelineMaker(pipe, std::move(roots), "facial_behavior_estimation.FacialSignal") {}
 
 std::vector<dj::Row> FacialSignalMaker::make_fetch(const dj::Row& key) {
   return (pipe_.table("facial_behavior_estimation.FacemapProcessing") & key).fetch();

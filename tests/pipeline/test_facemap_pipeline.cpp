@@ -16,7 +16,7 @@
 #include "pipeline/ingest.hpp"
 #include "pipeline/results.hpp"
 #include "pipeline/tasks.hpp"
-#include "support/test_database.hpp"
+#include "support/pipeline_test.hpp"
 
 namespace fs = std::filesystem;
 
@@ -33,23 +33,16 @@ bool same_or_both_nan(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
          (a.array() == b.array() || (a.array().isNaN() && b.array().isNaN())).all();
 }
 
-class FacemapPipeline : public fmtest::DatabaseTest {
+class FacemapPipeline : public fmtest::PipelineTest {
  protected:
   void SetUp() override {
-    DatabaseTest::SetUp();
+    PipelineTest::SetUp();
     fs::create_directories(raw / "m1" / "s1");
     fs::create_directories(processed);
   }
   void TearDown() override {
-    if (connection) {
-      pqxx::nontransaction work(connection->native());
-      for (auto it = pipeline::builtin_schemas().rbegin(); it != pipeline::builtin_schemas().rend();
-           ++it) {
-        work.exec("DROP SCHEMA IF EXISTS \"" + prefix + it->name + "\" CASCADE");
-      }
-    }
     fs::remove_all(root);
-    DatabaseTest::TearDown();
+    PipelineTest::TearDown();
   }
   /// Populates every computation; returns the keys made per table.
   std::map<std::string, long long> populate_all(pipeline::Pipeline& pipe) {
@@ -68,7 +61,6 @@ class FacemapPipeline : public fmtest::DatabaseTest {
     return {"m1", "M", "2024-01-01", "", "2024-05-06 07:08:09", "m1/s1", 0, "camera0", {file}};
   }
 
-  std::string prefix = fmtest::unique_schema_name("f") + "_";
   fs::path root = "/tmp/fmpipe_pipeline_" + std::to_string(getpid());
   fs::path raw = root / "raw", processed = root / "processed";
   pipeline::DataRoots roots{{raw}, processed};

@@ -8,28 +8,17 @@
 
 #include <gtest/gtest.h>
 
-#include "support/test_database.hpp"
+#include "support/pipeline_test.hpp"
 
 namespace {
 
-class Ingest : public fmtest::DatabaseTest {
+class Ingest : public fmtest::PipelineTest {
  protected:
-  void TearDown() override {
-    if (connection) {
-      pqxx::nontransaction work(connection->native());
-      for (auto it = pipeline::builtin_schemas().rbegin(); it != pipeline::builtin_schemas().rend();
-           ++it) {
-        work.exec("DROP SCHEMA IF EXISTS \"" + prefix + it->name + "\" CASCADE");
-      }
-    }
-    DatabaseTest::TearDown();
-  }
   std::string write(const std::string& name, const std::string& text) {
     const std::string path = "/tmp/fmpipe_manifest_" + std::to_string(getpid()) + "_" + name;
     std::ofstream(path) << text;
     return path;
   }
-  std::string prefix = fmtest::unique_schema_name("i") + "_";
 };
 
 }  // namespace

@@ -8,24 +8,11 @@
 
 #include <gtest/gtest.h>
 
-#include "support/test_database.hpp"
+#include "support/pipeline_test.hpp"
 
 namespace {
 
-class PipelineSchemas : public fmtest::DatabaseTest {
- protected:
-  void TearDown() override {
-    if (connection) {
-      pqxx::nontransaction work(connection->native());
-      for (auto it = pipeline::builtin_schemas().rbegin(); it != pipeline::builtin_schemas().rend();
-           ++it) {
-        work.exec("DROP SCHEMA IF EXISTS \"" + prefix + it->name + "\" CASCADE");
-      }
-    }
-    DatabaseTest::TearDown();
-  }
-  std::string prefix = fmtest::unique_schema_name("p") + "_";
-};
+using PipelineSchemas = fmtest::PipelineTest;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);

@@ -117,7 +117,6 @@ std::vector<EpochReport> train_pose_model(PoseModel& model, const LabelledFrames
       CropBox::full_frame(static_cast<int>(first.rows()), static_cast<int>(first.cols())));
   detail::FMnet net = model.impl().net;
   const torch::Device device = model.impl().device;
-  torch::manual_seed(options.seed);
   torch::optim::Adam optimizer(
       net->parameters(),
       torch::optim::AdamOptions(options.learning_rate).weight_decay(options.weight_decay));

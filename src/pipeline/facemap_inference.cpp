@@ -12,6 +12,7 @@
 
 #include "dj/blob.hpp"
 #include "facemap/pose.hpp"
+#include "facemap/pose_metadata.hpp"
 #include "facemap/torch_file.hpp"
 
 namespace fs = std::filesystem;
@@ -124,10 +125,14 @@ std::any FacemapInferenceMaker::make_compute(const dj::Row& key,
   options.progress = [](int, int) { dj::check_stop(); };
   spdlog::info("FacemapInference {}: {} frames on {}", key.to_display(), recording.nframes(),
                model.device_name());
-  result.tracks = facemap::predict_pose(recording, model, options).keypoints;
+  auto pose = facemap::predict_pose(recording, model, options);
+  result.tracks = std::move(pose.keypoints);
   result.nframes = recording.nframes();
   fs::create_directories(folder);
   facemap::write_pose_h5(h5, result.tracks);
+  // Facemap writes the run's metadata beside the keypoints; its GUI reads both.
+  facemap::write_pose_metadata(
+      folder / (files.front().stem().string() + "_FacemapPose_metadata.pkl"), pose.metadata);
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

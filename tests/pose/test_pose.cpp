@@ -138,6 +138,29 @@ TEST(PredictPose, AFrameRangeGivesThoseFrames) {
   EXPECT_LT((part.keypoints.likelihood - likelihood.bottomRows(5)).cwiseAbs().maxCoeff(), 1e-4);
 }
 
+TEST(PredictPose, ResultsGoToFacemapsFilesAndBack) {
+  const facemap::Recording video({fmnet_data("pose_synth_171x128.avi")});
+  PoseOptions options;
+  options.frame_count = 4;
+  const PoseResult result = facemap::predict_pose(video, seed0_model(), options);
+  const auto folder = fmtest::pose_temporary("outputs");
+  std::filesystem::create_directories(folder);
+  const auto h5 = facemap::pose_h5_path(folder, video.files()[0].path);
+  const auto pkl = facemap::pose_metadata_path(folder, video.files()[0].path);
+  facemap::write_pose_h5(h5, result.keypoints);
+  facemap::write_pose_metadata(pkl, result.metadata);
+  const facemap::PoseTracks tracks = facemap::read_pose_h5(h5);
+  EXPECT_EQ(tracks.bodyparts, result.keypoints.bodyparts);
+  EXPECT_EQ(tracks.x, result.keypoints.x);
+  EXPECT_EQ(tracks.y, result.keypoints.y);
+  EXPECT_EQ(tracks.likelihood, result.keypoints.likelihood);
+  const facemap::PoseMetadata metadata = facemap::read_pose_metadata(pkl);
+  EXPECT_EQ(metadata.total_frames, 4);
+  EXPECT_EQ(metadata.bbox, result.metadata.bbox);
+  EXPECT_EQ(metadata.inference_speed, result.metadata.inference_speed);
+  std::filesystem::remove_all(folder);
+}
+
 TEST(PredictPose, BadOptionsAreNamed) {
   const facemap::FrameArray frames(
       std::vector<facemap::GrayFrame>(2, facemap::GrayFrame::Zero(64, 64)));

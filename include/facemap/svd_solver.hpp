@@ -36,6 +36,9 @@ struct SolverOptions {
 struct CentredSvd {
   Eigen::MatrixXf vectors;  ///< rows x k, unit-norm orthogonal columns
   Eigen::VectorXf values;   ///< k, descending
+  /// The decomposed columns projected onto the vectors (cols x k, centred columns^T * vectors)
+  /// when they came free with the decomposition (from its Gram matrix); empty otherwise.
+  Eigen::MatrixXf column_projections;
 };
 
 /// The `k` leading left singular vectors and values of `data` after subtracting from each column
@@ -45,6 +48,8 @@ CentredSvd centred_svd(Eigen::MatrixXf data, int k, const SolverOptions& options
 
 /// centred_svd() for data whose columns are already centred, with their Gram matrix
 /// (cols x cols, `centred`^T `centred`) computed elsewhere, e.g. incrementally while decoding.
+/// Also fills column_projections: with vectors = centred * C, they are gram * C, a product of
+/// small matrices instead of one over every pixel.
 CentredSvd centred_svd_from_gram(const Eigen::MatrixXf& centred, const Eigen::MatrixXd& gram, int k,
                                  const SolverOptions& options = {});
 
@@ -66,7 +71,9 @@ class ChunkedSvd {
   void add_chunk(const CentredSvd& chunk);
   /// The chunks' U * S side by side: pixels x (kept components of all chunks).
   Eigen::Map<const Eigen::MatrixXf> merge_input() const;
-  /// Centred SVD of merge_input(), keeping min(components, pixels - 1) components.
+  /// Centred SVD of merge_input(), keeping min(components, pixels - 1) components. With a single
+  /// chunk that brought column_projections, the merge has them too (the chunk's columns onto the
+  /// merged vectors); with several chunks they would need the Gram matrix across chunks.
   CentredSvd merge() const;
 
  private:
@@ -74,7 +81,8 @@ class ChunkedSvd {
   SolverOptions options_;
   Eigen::Index pixels_ = 0, columns_ = 0;
   int chunks_ = 0;
-  std::vector<float> merge_input_;  ///< column-major; grows by whole chunks
+  std::vector<float> merge_input_;     ///< column-major; grows by whole chunks
+  Eigen::MatrixXf first_projections_;  ///< the first chunk's column_projections * S, if any
 };
 
 }  // namespace facemap

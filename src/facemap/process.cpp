@@ -176,8 +176,14 @@ class SvdAnalysis {
     }
     for (std::size_t d = 0; d < decompositions_.size(); ++d) {
       auto& target = projections_[decompositions_[d].region];
-      (decompositions_[d].kind == SvdKind::motion ? target.motion_masks : target.movie_masks) =
-          merged_[d].vectors;
+      const bool motion = decompositions_[d].kind == SvdKind::motion;
+      (motion ? target.motion_masks : target.movie_masks) = merged_[d].vectors;
+      // A single chunk's columns are frames first + 1 ... of the chunk, whose projections came
+      // with the decomposition.
+      if (chunks_.size() == 1 && merged_[d].column_projections.size() > 0) {
+        (motion ? target.known_motion : target.known_movie) = {
+            chunks_.front().first + 1, std::move(merged_[d].column_projections)};
+      }
     }
     detail::ProjectionPass pass(projections_, nframes_);
     if (single_pass_) {

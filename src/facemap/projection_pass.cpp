@@ -4,6 +4,7 @@
 
 #include "projection_pass.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -22,6 +23,28 @@ Eigen::Ref<const Eigen::MatrixXf> rows_at(const Eigen::Ref<const Eigen::MatrixXf
   return storage;
 }
 
+// Calls project(offset, count) for each run of frames first_frame + offset .. + count - 1 among
+// `frames` frames from first_frame whose projections `known` does not hold.
+template <class Project>
+void for_each_unknown_run(const KnownProjections& known, Eigen::Index first_frame,
+                          Eigen::Index frames, const Project& project) {
+  const Eigen::Index known_begin =
+      std::clamp<Eigen::Index>(known.first_frame - first_frame, 0, frames);
+  const Eigen::Index known_end = std::clamp<Eigen::Index>(
+      known.first_frame + known.rows.rows() - first_frame, known_begin, frames);
+  if (known_begin > 0) project(Eigen::Index{0}, known_begin);
+  if (known_end < frames) project(known_end, frames - known_end);
+}
+
+void fill_known(const KnownProjections& known, Eigen::MatrixXf& projections) {
+  if (known.rows.size() == 0) return;
+  if (known.rows.cols() != projections.cols() || known.first_frame < 0 ||
+      known.first_frame + known.rows.rows() > projections.rows()) {
+    throw std::logic_error("projection pass: known projections do not fit the recording");
+  }
+  projections.middleRows(known.first_frame, known.rows.rows()) = known.rows;
+}
+
 }  // namespace
 
 ProjectionPass::ProjectionPass(std::vector<RegionProjection>& regions, int nframes)
@@ -30,6 +53,8 @@ ProjectionPass::ProjectionPass(std::vector<RegionProjection>& regions, int nfram
     region.motion = Eigen::VectorXf::Zero(nframes);
     region.motion_projections = Eigen::MatrixXf::Zero(nframes, region.motion_masks.cols());
     region.movie_projections = Eigen::MatrixXf::Zero(nframes, region.movie_masks.cols());
+    fill_known(region.known_motion, region.motion_projections);
+    fill_known(region.known_movie, region.movie_projections);
   }
 }
 
@@ -57,8 +82,13 @@ void ProjectionPass::add(const Eigen::Ref<const Eigen::MatrixXf>& binned, int fi
       // The means are subtracted before the products: projecting the frames and the mean
       // separately would lose precision to cancellation in single precision.
       if (movie_task) {
-        region.movie_projections.middleRows(first_output, differences).noalias() =
-            (pixels.colwise() - region.mean_frame).transpose() * region.movie_masks;
+        for_each_unknown_run(
+            region.known_movie, first_output, differences,
+            [&](Eigen::Index offset, Eigen::Index count) {
+              region.movie_projections.middleRows(first_output + offset, count).noalias() =
+                  (pixels.middleCols(offset, count).colwise() - region.mean_frame).transpose() *
+                  region.movie_masks;
+            });
         return;
       }
       Eigen::MatrixXf motion(pixels.rows(), differences);
@@ -68,8 +98,12 @@ void ProjectionPass::add(const Eigen::Ref<const Eigen::MatrixXf>& binned, int fi
       region.motion.segment(first_output, differences) = motion.colwise().sum().transpose();
       if (region.motion_masks.cols() > 0) {
         motion.colwise() -= region.mean_motion;
-        region.motion_projections.middleRows(first_output, differences).noalias() =
-            motion.transpose() * region.motion_masks;
+        for_each_unknown_run(
+            region.known_motion, first_output, differences,
+            [&](Eigen::Index offset, Eigen::Index count) {
+              region.motion_projections.middleRows(first_output + offset, count).noalias() =
+                  motion.middleCols(offset, count).transpose() * region.motion_masks;
+            });
       }
     });
   }

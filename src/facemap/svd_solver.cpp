@@ -68,27 +68,62 @@ Eigen::MatrixXd leading_eigenvectors(const Eigen::MatrixXd& gram, Index k,
   return range_basis * solver.eigenvectors().rightCols(k).rowwise().reverse();
 }
 
-// From vectors scaled by their singular values (columns of data * v): unit vectors and values,
-// sorted, oriented, with numerically zero components set to zero.
-CentredSvd normalise(Eigen::MatrixXf scaled) {
-  const Eigen::VectorXf norms = scaled.colwise().norm();
-  std::vector<Index> order(norms.size());
-  std::iota(order.begin(), order.end(), Index{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](Index a, Index b) { return norms[a] > norms[b]; });
-  const float largest = norms.size() > 0 ? norms[order.front()] : 0.f;
-  CentredSvd result{Eigen::MatrixXf(scaled.rows(), scaled.cols()), Eigen::VectorXf(scaled.cols())};
-  for (Index j = 0; j < scaled.cols(); ++j) {
-    const float value = norms[order[j]];
-    if (value > kNegligibleSingularValue * largest) {
-      result.vectors.col(j) = scaled.col(order[j]) / value;
-      result.values[j] = value;
-    } else {
-      result.vectors.col(j).setZero();
-      result.values[j] = 0.f;
-    }
+// Whether a component should be flipped: its largest-magnitude entry (the first of several equal
+// ones) is negative. See orient_components().
+bool points_negative(const Eigen::Ref<const Eigen::VectorXf>& vector) {
+  Index largest = 0;
+  vector.cwiseAbs().maxCoeff(&largest);
+  return vector.size() > 0 && vector[largest] < 0;
+}
+
+// How normalised components come from vectors scaled by their singular values: output column j
+// is input column source[j] times factor[j] (signed 1 / its norm; zero for a numerically zero
+// component). Kept apart from the data so that the same map also turns the coefficients of the
+// scaled vectors into those of the unit vectors.
+struct ColumnMap {
+  std::vector<Index> source;
+  Eigen::VectorXf factor;
+};
+
+template <class Matrix>
+Matrix mapped_columns(const ColumnMap& map, const Matrix& input) {
+  Matrix output(input.rows(), static_cast<Index>(map.source.size()));
+  for (Index j = 0; j < output.cols(); ++j) {
+    output.col(j) = input.col(map.source[j]) * static_cast<typename Matrix::Scalar>(map.factor[j]);
   }
-  orient_components(result.vectors);
+  return output;
+}
+
+struct Normalised {
+  CentredSvd svd;
+  ColumnMap map;
+};
+
+// From vectors scaled by their singular values (columns of data * v): unit vectors and values,
+// sorted, oriented, with numerically zero components set to zero; and the map that did it.
+Normalised normalise(const Eigen::MatrixXf& scaled) {
+  const Eigen::VectorXf norms = scaled.colwise().norm();
+  Normalised result;
+  ColumnMap& map = result.map;
+  map.source.resize(norms.size());
+  std::iota(map.source.begin(), map.source.end(), Index{0});
+  std::stable_sort(map.source.begin(), map.source.end(),
+                   [&](Index a, Index b) { return norms[a] > norms[b]; });
+  const float largest = norms.size() > 0 ? norms[map.source.front()] : 0.f;
+  map.factor.resize(norms.size());
+  result.svd.values.resize(norms.size());
+  for (Index j = 0; j < norms.size(); ++j) {
+    const float value = norms[map.source[j]];
+    const bool kept = value > kNegligibleSingularValue * largest;
+    result.svd.values[j] = kept ? value : 0.f;
+    map.factor[j] = kept ? 1.f / value : 0.f;
+  }
+  result.svd.vectors = mapped_columns(map, scaled);
+  for (Index j = 0; j < result.svd.vectors.cols(); ++j) {
+    if (!points_negative(result.svd.vectors.col(j))) continue;
+    result.svd.vectors.col(j) = -result.svd.vectors.col(j);
+    map.factor[j] = -map.factor[j];
+  }
   return result;
 }
 
@@ -96,7 +131,7 @@ CentredSvd normalise(Eigen::MatrixXf scaled) {
 
 CentredSvd centred_svd(Eigen::MatrixXf data, int k, const SolverOptions& options) {
   const Index wanted = std::min<Index>(k, std::min(data.rows(), data.cols()));
-  if (wanted <= 0) return {Eigen::MatrixXf(data.rows(), 0), Eigen::VectorXf(0)};
+  if (wanted <= 0) return {Eigen::MatrixXf(data.rows(), 0), Eigen::VectorXf(0), {}};
   data.rowwise() -= data.colwise().mean();
   if (data.cols() <= data.rows()) {
     return centred_svd_from_gram(data, gram_matrix(data.transpose()), k, options);
@@ -106,23 +141,24 @@ CentredSvd centred_svd(Eigen::MatrixXf data, int k, const SolverOptions& options
   const Eigen::MatrixXf vectors =
       leading_eigenvectors(gram_matrix(data), wanted, options).cast<float>();
   const Eigen::VectorXf values = (data.transpose() * vectors).colwise().norm().transpose();
-  return normalise(vectors * values.asDiagonal());
+  return normalise(vectors * values.asDiagonal()).svd;
 }
 
 CentredSvd centred_svd_from_gram(const Eigen::MatrixXf& centred, const Eigen::MatrixXd& gram, int k,
                                  const SolverOptions& options) {
   const Index wanted = std::min<Index>(k, std::min(centred.rows(), centred.cols()));
-  if (wanted <= 0) return {Eigen::MatrixXf(centred.rows(), 0), Eigen::VectorXf(0)};
+  if (wanted <= 0) return {Eigen::MatrixXf(centred.rows(), 0), Eigen::VectorXf(0), {}};
   // Right singular vectors from the Gram matrix; centred * v = u * s.
   const Eigen::MatrixXd right = leading_eigenvectors(gram, wanted, options);
-  return normalise(centred * right.cast<float>());
+  Normalised result = normalise(centred * right.cast<float>());
+  // vectors = centred * (right, mapped), so centred^T * vectors = gram * (right, mapped).
+  result.svd.column_projections = (gram * mapped_columns(result.map, right)).cast<float>();
+  return std::move(result.svd);
 }
 
 void orient_components(Eigen::MatrixXf& vectors) {
   for (Index j = 0; j < vectors.cols(); ++j) {
-    Index largest = 0;
-    vectors.col(j).cwiseAbs().maxCoeff(&largest);
-    if (vectors(largest, j) < 0) vectors.col(j) = -vectors.col(j);
+    if (points_negative(vectors.col(j))) vectors.col(j) = -vectors.col(j);
   }
 }
 
@@ -139,6 +175,7 @@ void ChunkedSvd::add_chunk(const CentredSvd& chunk) {
   pixels_ = chunk.vectors.rows();
   ++chunks_;
   const Eigen::MatrixXf scaled = chunk.vectors * chunk.values.asDiagonal();
+  if (chunks_ == 1) first_projections_ = chunk.column_projections * chunk.values.asDiagonal();
   merge_input_.insert(merge_input_.end(), scaled.data(), scaled.data() + scaled.size());
   columns_ += scaled.cols();
 }
@@ -152,10 +189,19 @@ CentredSvd ChunkedSvd::merge() const {
   if (chunks_ == 1) {
     // One chunk's U * S has orthogonal, centred columns: its SVD is U and S themselves, read off
     // as the columns' directions and norms (what a decomposition would return, without its
-    // rounding).
-    return normalise(merge_input().leftCols(std::min(wanted, columns_)));
+    // rounding). Its columns' projections follow the same map.
+    const Index kept = std::min(wanted, columns_);
+    Normalised result = normalise(merge_input().leftCols(kept));
+    if (first_projections_.size() > 0) {
+      result.svd.column_projections =
+          mapped_columns(result.map, Eigen::MatrixXf(first_projections_.leftCols(kept)));
+    }
+    return std::move(result.svd);
   }
-  return centred_svd(Eigen::MatrixXf(merge_input()), static_cast<int>(wanted), options_);
+  CentredSvd merged =
+      centred_svd(Eigen::MatrixXf(merge_input()), static_cast<int>(wanted), options_);
+  merged.column_projections = Eigen::MatrixXf();  // those of U * S, not of any frame
+  return merged;
 }
 
 }  // namespace facemap

@@ -196,6 +196,31 @@ TEST(SvdSolver, MatchesAnExactSvdOfTheCentredData) {
   for (int i = 0; i < 30; ++i) EXPECT_NEAR(svd.values[i] / wide_exact[i], 1.0, 1e-3) << i;
 }
 
+// The projections of the decomposed columns come from the Gram matrix; they must equal the
+// product over the pixels, through the single-chunk merge too (which re-sorts and re-orients).
+TEST(SvdSolver, ColumnProjectionsEqualTheDirectProduct) {
+  Eigen::MatrixXf centred = Eigen::MatrixXf::Random(400, 120) * Eigen::MatrixXf::Random(120, 120);
+  centred.rowwise() -= centred.colwise().mean();
+  const Eigen::MatrixXd gram = (centred.transpose() * centred).cast<double>();
+  const CentredSvd svd = centred_svd_from_gram(centred, gram, 30);
+  const Eigen::MatrixXf direct = centred.transpose() * svd.vectors;
+  ASSERT_EQ(svd.column_projections.rows(), 120);
+  ASSERT_EQ(svd.column_projections.cols(), 30);
+  EXPECT_LT((svd.column_projections - direct).cwiseAbs().maxCoeff(),
+            1e-4f * direct.cwiseAbs().maxCoeff());
+
+  ChunkedSvd chunked(20);
+  chunked.add_chunk(svd);
+  const CentredSvd merged = chunked.merge();
+  const Eigen::MatrixXf merged_direct = centred.transpose() * merged.vectors;
+  ASSERT_EQ(merged.column_projections.cols(), 20);
+  EXPECT_LT((merged.column_projections - merged_direct).cwiseAbs().maxCoeff(),
+            1e-4f * merged_direct.cwiseAbs().maxCoeff());
+  // Several chunks: the columns of one are not enough to project onto the merged vectors.
+  chunked.add_chunk(svd);
+  EXPECT_EQ(chunked.merge().column_projections.size(), 0);
+}
+
 TEST(SvdSolver, LargestMaskEntryIsPositive) {
   Eigen::MatrixXf vectors(4, 2);
   vectors << 0.1f, -0.2f,  //

@@ -96,6 +96,10 @@ class ChunkAccumulator {
   CentredSvd finish(const MeanImages& means, int k, const SolverOptions& options = {});
 
  private:
+  /// Appends the region's pixels of `frame` (movie) or their change since the last frame
+  /// (motion) as the next column.
+  template <class Region>
+  void take_column(const Region& region, int frame);
   void fold_into_gram();
 
   FrameRange chunk_;

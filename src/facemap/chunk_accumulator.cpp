@@ -38,16 +38,25 @@ void ChunkAccumulator::add(const Eigen::Ref<const Eigen::MatrixXf>& binned, int 
       columns_.resize(static_cast<Eigen::Index>(pixels_.size()), chunk_.count - 1);
       gram_.resize(chunk_.count - 1, chunk_.count - 1);
     }
-    const auto region = binned.col(i)(pixels_);
-    if (kind_ == SvdKind::movie) {
-      if (frame > chunk_.first) columns_.col(filled_++) = region;
+    // A region of the whole canvas (the full frame) is the column itself, without a gather.
+    if (static_cast<Eigen::Index>(pixels_.size()) == binned.rows()) {
+      take_column(binned.col(i), frame);
     } else {
-      if (frame > chunk_.first) columns_.col(filled_++) = (region - previous_frame_).cwiseAbs();
-      previous_frame_ = region;
+      take_column(binned.col(i)(pixels_), frame);
     }
     ++next_frame_;
   }
   if (filled_ - in_gram_ >= kGramBlockColumns || next_frame_ == end) fold_into_gram();
+}
+
+template <class Region>
+void ChunkAccumulator::take_column(const Region& region, int frame) {
+  if (kind_ == SvdKind::movie) {
+    if (frame > chunk_.first) columns_.col(filled_++) = region;
+  } else {
+    if (frame > chunk_.first) columns_.col(filled_++) = (region - previous_frame_).cwiseAbs();
+    previous_frame_ = region;
+  }
 }
 
 void ChunkAccumulator::fold_into_gram() {
@@ -59,7 +68,8 @@ void ChunkAccumulator::fold_into_gram() {
   const Eigen::RowVectorXf column_means = block.colwise().mean();
   block.rowwise() -= column_means;
   gram_.block(start, 0, count, start).noalias() = block.transpose() * columns_.leftCols(start);
-  gram_.block(start, start, count, count).noalias() = block.transpose() * block;
+  gram_.block(start, start, count, count).triangularView<Eigen::Lower>() =
+      block.transpose() * block;
   in_gram_ = filled_;
 }
 

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "analysis_plan.hpp"
+#include "background_folding.hpp"
 #include "facemap/roi.hpp"
 #include "parallel.hpp"
 #include "projection_pass.hpp"
@@ -112,19 +113,21 @@ class SvdAnalysis {
   }
 
   // The one pass of a recording that fits in memory: every frame binned and kept, the chunks'
-  // Gram matrices built as their frames arrive.
+  // Gram matrices built in the background as their frames arrive.
   void decode_once() {
     spdlog::info("SVD analysis: decoding {} frames into memory", nframes_);
     binned_frames_.resize(canvas_.pixels(), nframes_);
+    detail::BackgroundFolding folding(decompositions_, binned_frames_);
     for_each_binned_batch({0, nframes_},
                           [&](const FrameBatch& batch, const Eigen::MatrixXf& binned) {
                             // This pass visits every frame once, in order: the pupil, blink and
                             // running analyses read the same, unmodified frames.
                             region_analyses_.add(batch);
                             binned_frames_.middleCols(batch.first_frame, batch.size()) = binned;
-                            accumulate(binned, batch.first_frame);
+                            folding.publish(batch.first_frame + batch.size());
                             report("decoding", batch.first_frame + batch.size(), nframes_);
                           });
+    folding.finish();
   }
 
   BinnedReader binned_reader() const {

@@ -105,9 +105,8 @@ void add_demo_command(CLI::App& app) {
     synth.nframes = options->frames;
     const facemap::SyntheticFace face(synth);
     facemap::SynthTruth truth;
-    if (fs::exists(video) && fs::exists(truth_file)) {
-      truth = facemap::read_synth_truth(truth_file);
-    } else {
+    if (fs::exists(video) && fs::exists(truth_file)) truth = facemap::read_synth_truth(truth_file);
+    if (truth.nframes() != synth.nframes) {  // none yet, or one of another length
       fs::create_directories(video.parent_path());
       std::printf("generating a %d-frame synthetic face video (%dx%d) in %s\n", synth.nframes,
                   synth.width, synth.height, video.c_str());
@@ -126,6 +125,10 @@ void add_demo_command(CLI::App& app) {
                                          0,
                                          "camera0",
                                          {"demo/session1/face.avi"}};
+    // A clean slate: rows of an earlier demo (perhaps of another length or data folder) would
+    // be taken as this one's results.
+    const auto earlier = pipe.table("subject.Subject") & dj::Row{{"subject", "demo"}};
+    if (earlier.exists()) earlier.delete_rows();
     pipeline::ingest(pipe, {entry});
     const dj::Row recording = pipeline::recording_key(entry);
     if (!(pipe.table("facial_behavior_estimation.FacemapTask") & recording).exists()) {

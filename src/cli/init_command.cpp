@@ -6,11 +6,13 @@
 #include <iostream>
 #include <memory>
 
+#include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
 #include "commands.hpp"
 #include "dj/connection.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline/sql_helpers.hpp"
 
 namespace fmpipe::cli {
 namespace {
@@ -34,6 +36,7 @@ void write_sql(dj::Connection& connection, const std::string& folder,
        ++it) {
     work.exec("DROP SCHEMA IF EXISTS \"" + scratch + it->name + "\" CASCADE");
   }
+  scripts["helpers"] = pipeline::sql_helpers_script(shown_prefix);
   for (const auto& [name, script] : scripts) {
     const std::string path = folder + "/" + name + ".sql";
     std::ofstream out(path);
@@ -63,6 +66,13 @@ void add_init_command(CLI::App& app) {
     }
     pipeline::Pipeline pipe(*connection, options->prefix);
     for (const auto& name : pipe.table_names()) std::cout << name << "\n";
+    // The helpers are a convenience: a server without PL/Python still gets its tables.
+    try {
+      pipeline::install_sql_helpers(pipe);
+      std::cout << pipe.prefix() << "views (SQL helpers)\n";
+    } catch (const std::exception& e) {
+      spdlog::warn("SQL helpers ({}views) not installed: {}", pipe.prefix(), e.what());
+    }
   });
 }
 

@@ -38,10 +38,10 @@ struct Roi {
 
 /// Spatial components with their singular values and time courses.
 struct SvdComponents {
-  int ly = 0, lx = 0;                ///< binned size of the region
-  Eigen::MatrixXf masks;             ///< (ly * lx) x ncomp, unit-norm columns
-  Eigen::VectorXf singular_values;   ///< ncomp, descending
-  Eigen::MatrixXf projections;       ///< nframes x ncomp
+  int ly = 0, lx = 0;               ///< binned size of the region
+  Eigen::MatrixXf masks;            ///< (ly * lx) x ncomp, unit-norm columns
+  Eigen::VectorXf singular_values;  ///< ncomp, descending
+  Eigen::MatrixXf projections;      ///< nframes x ncomp
 };
 
 /// A motion-SVD region: the full frame (roi_no 0) or a rectangle.
@@ -55,13 +55,13 @@ struct SvdRegion {
 
 /// Pupil traces of one pupil region (float64, as Facemap stores them).
 struct PupilTrace {
-  int roi_index = 0;               ///< index into FacemapResult::rois
-  Eigen::VectorXd area;            ///< nframes, pixels^2 (NaN where the fit failed)
-  Eigen::VectorXd area_smooth;     ///< nframes
-  Eigen::MatrixXd com;             ///< nframes x 2 (row, col), full-frame pixels
-  Eigen::MatrixXd com_smooth;      ///< nframes x 2
-  Eigen::MatrixXd axlen;           ///< nframes x 2 (variances along the axes, descending)
-  Eigen::MatrixXd axdir;           ///< nframes x 4: the 2x2 axis matrix per frame, row-major
+  int roi_index = 0;            ///< index into FacemapResult::rois
+  Eigen::VectorXd area;         ///< nframes, pixels^2 (NaN where the fit failed)
+  Eigen::VectorXd area_smooth;  ///< nframes
+  Eigen::MatrixXd com;          ///< nframes x 2 (row, col), full-frame pixels
+  Eigen::MatrixXd com_smooth;   ///< nframes x 2
+  Eigen::MatrixXd axlen;        ///< nframes x 2 (variances along the axes, descending)
+  Eigen::MatrixXd axdir;        ///< nframes x 4: the 2x2 axis matrix per frame, row-major
 };
 
 /// Blink trace of one blink region.
@@ -84,9 +84,9 @@ struct FacemapResult {
   int sbin = 4;                        ///< spatial binning
   bool full_svd = true;                ///< whether the full-frame region was computed
   int nframes = 0;
-  Eigen::MatrixXf avgframe;   ///< binned mean frame (LYbin x LXbin)
-  Eigen::MatrixXf avgmotion;  ///< binned mean motion frame
-  std::vector<Roi> rois;      ///< every region, in the order given
+  Eigen::MatrixXf avgframe;            ///< binned mean frame (LYbin x LXbin)
+  Eigen::MatrixXf avgmotion;           ///< binned mean motion frame
+  std::vector<Roi> rois;               ///< every region, in the order given
   std::vector<SvdRegion> svd_regions;  ///< full frame (if computed) then motion regions
   std::vector<PupilTrace> pupils;
   std::vector<BlinkTrace> blinks;

@@ -1,5 +1,6 @@
 #pragma once
-// The engines' version, recorded with every result they produce (FacemapProcessing.package_version).
+// The engines' version, recorded with every result they produce
+// (FacemapProcessing.package_version).
 
 #include <string>
 

@@ -2,6 +2,8 @@
 
 namespace facemap {
 
-std::string version() { return FMPIPE_VERSION; }
+std::string version() {
+  return FMPIPE_VERSION;
+}
 
 }  // namespace facemap

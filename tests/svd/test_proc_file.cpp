@@ -387,7 +387,8 @@ TEST_F(GenuineProcFiles, RoundTripKeepsFacemapsLayout) {
   const Dict all_ours = facemap::read_npy_object(path).as_dict();
   std::vector<std::pair<std::string, const facemap::pickle::Value*>> ours;
   for (const auto& [key, value] : all_ours.entries()) {
-    if (key.as_str() != "motSv_regions" && key.as_str() != "movSv_regions") ours.emplace_back(key.as_str(), &value);
+    if (key.as_str() != "motSv_regions" && key.as_str() != "movSv_regions")
+      ours.emplace_back(key.as_str(), &value);
   }
   EXPECT_EQ(all_ours.size(), ours.size() + 2);
   const Dict facemaps =

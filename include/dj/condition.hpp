@@ -25,11 +25,13 @@ class Restriction {
   Restriction(Row key);  // NOLINT: a key restricts implicitly, as in DataJoint
   /// A semijoin: rows with a match in `query` on their namesake attributes.
   Restriction(const Query& query);  // NOLINT
-  /// An SQL condition without parameters, e.g. "session_id > 3".
+  /// An SQL condition without parameters, e.g. "session_id > 3". Throws std::invalid_argument
+  /// when check_sql_condition() refuses it.
   Restriction(const char* condition);         // NOLINT
   Restriction(const std::string& condition);  // NOLINT
 
-  /// An SQL condition whose $1..$n placeholders take `values` (sent as parameters).
+  /// An SQL condition whose $1..$n placeholders take `values` (sent as parameters); checked
+  /// like a condition without parameters.
   static Restriction sql(const std::string& condition, std::vector<Value> values);
   /// Rows matching any of the keys (an empty list matches nothing).
   static Restriction any_of(std::vector<Row> keys);
@@ -49,5 +51,12 @@ class Restriction {
   explicit Restriction(std::shared_ptr<const Node> node) : node_(std::move(node)) {}
   std::shared_ptr<const Node> node_;
 };
+
+/// Throws std::invalid_argument naming `condition` and the reason unless it is one expression
+/// that stays inside the parentheses it is placed in: quotes closed, parentheses balanced, and
+/// no ';', SQL comment, dollar-quoted text or NUL outside quotes. The condition is still SQL
+/// that its author chose (it may read any column); what this prevents is text that escapes its
+/// place in the statement, e.g. "1=1) OR (1=1" widening a restriction it is combined with.
+void check_sql_condition(const std::string& condition);
 
 }  // namespace dj

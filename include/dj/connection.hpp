@@ -1,7 +1,12 @@
 #pragma once
 // A connection to PostgreSQL (libpqxx). Outside a transaction each statement commits by
 // itself (autocommit, as DataJoint works); Connection::Transaction groups statements.
+//
+// A lost session (the server restarted, the network broke) is never replaced behind the
+// caller's back: session state such as the advisory locks that hold job reservations dies with
+// it, so the owner must know. reconnect() replaces it explicitly, with exponential backoff.
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -11,6 +16,16 @@
 #include "dj/settings.hpp"
 
 namespace dj {
+
+/// How reconnect() retries: the wait doubles after each failed attempt, from `first_delay` up
+/// to `max_delay`, and it gives up once `give_up_after` has passed without a connection.
+struct ReconnectPolicy {
+  std::chrono::milliseconds first_delay{250};
+  std::chrono::milliseconds max_delay{8000};
+  std::chrono::seconds give_up_after{600};
+  /// The wait before attempt `attempt` (0 for the first): min(first_delay * 2^attempt, max_delay).
+  std::chrono::milliseconds delay(int attempt) const;
+};
 
 /// One database session. Not thread-safe: give each thread its own connection. Tables and
 /// queries keep a pointer to their connection, so it must outlive them.
@@ -48,6 +63,18 @@ class Connection {
   void read(const std::function<void(pqxx::transaction_base&)>& body);
   bool in_transaction() const { return active_ != nullptr; }
 
+  /// Whether the session is usable; false once the server ended it or the link broke (the
+  /// statement that found out threw).
+  bool is_open() const { return connection_->is_open(); }
+  /// Replaces a lost session with a new one to the same server, waiting between attempts as
+  /// `policy` says. Each failed attempt is logged with libpq's reason; the target is shown
+  /// with its password redacted. Nothing of the old session carries over: its advisory locks
+  /// (job reservations) and SET values are gone. Returns false, still disconnected, as soon as
+  /// `keep_trying` (when given) returns false. Throws std::logic_error inside a Transaction,
+  /// and std::runtime_error naming the target, the attempts and the last reason when the
+  /// policy gives up.
+  bool reconnect(const ReconnectPolicy& policy = {}, const std::function<bool()>& keep_trying = {});
+
   /// The libpqxx connection, for work the dj layer does not wrap.
   pqxx::connection& native() { return *connection_; }
   /// The server's version number (e.g. 150018).
@@ -58,7 +85,11 @@ class Connection {
   const std::string& target() const { return target_; }
 
  private:
+  /// Opens a session to conninfo_ (libpqxx's own silent reconnection off).
+  void open();
+
   std::unique_ptr<pqxx::connection> connection_;
+  std::string conninfo_;  ///< may hold a password: never logged or shown, target_ is
   std::string target_;
   pqxx::work* active_ = nullptr;
 };

@@ -97,6 +97,9 @@ class AutoPopulate {
   /// Computes the missing keys. Without suppress_errors the first error is rethrown (after
   /// being recorded in the job table when reserve_jobs is set).
   PopulateResult populate(const PopulateOptions& options = {});
+  /// The same, adding to `result` key by key, so that what was done before an exception (a
+  /// lost connection, for run_worker) is still counted.
+  void populate(const PopulateOptions& options, PopulateResult& result);
   /// Keys of key_source (restricted) not yet in the target.
   Query pending_keys(const std::vector<Restriction>& restrictions = {}) const;
   /// The target's job queue.
@@ -122,6 +125,8 @@ struct WorkerOptions {
   /// connection loses its reservations after about idle + 3 x interval seconds.
   int keepalive_idle_seconds = 30;
   int keepalive_interval_seconds = 10;
+  /// How a lost connection (server restart, network fault) is reopened.
+  ReconnectPolicy reconnect;
   bool display_progress = false;
 };
 
@@ -129,12 +134,16 @@ struct WorkerOptions {
 struct WorkerResult {
   long long made = 0;
   long long errors = 0;
-  bool stopped = false;  ///< by signal, stop file or time limit
+  bool stopped = false;   ///< by signal, stop file or time limit
+  int reconnections = 0;  ///< lost connections reopened
 };
 
 /// Runs populate(reserve_jobs, suppress_errors) over `tables` until no key is left to compute
 /// (keys reserved by live workers are waited for, since a worker that dies leaves its key to
 /// this one), the time limit passes, the stop file appears, or SIGTERM/SIGINT arrives.
+/// A lost connection is a transient fault: the make in hand was rolled back with its session
+/// (no error is recorded), the worker reconnects with options.reconnect's backoff, and the key
+/// returns to pending through the job queue's orphan recovery. Throws when reconnecting gives up.
 WorkerResult run_worker(const std::vector<AutoPopulate*>& tables,
                         const WorkerOptions& options = {});
 

@@ -27,11 +27,14 @@ std::vector<std::pair<std::string, std::unique_ptr<dj::AutoPopulate>>> computati
 /// The folder where a processing task's results are (load) or go (trigger): the task's
 /// facemap_output_dir when set (under the processed-data root for trigger, searched in the data
 /// roots for load), else "<folder of the first video, relative to its root>/facemap_<task id>"
-/// under the processed-data root for trigger and the video's own folder for load.
+/// under the processed-data root for trigger and the video's own folder for load. In trigger
+/// mode the folder is created and checked for writing: when it cannot take the results, this
+/// throws naming the folder and the system's reason, before any computation.
 std::filesystem::path processing_output_dir(const Pipeline& pipe, const DataRoots& roots,
                                             const dj::Row& task_key);
 
-/// The folder of an inference task's results, likewise ("facemap_recordingid<id>_model<id>").
+/// The folder of an inference task's results, likewise ("facemap_recordingid<id>_model<id>"),
+/// checked likewise in trigger mode.
 std::filesystem::path inference_output_dir(const Pipeline& pipe, const DataRoots& roots,
                                            const dj::Row& task_key);
 

@@ -84,7 +84,8 @@ int run_worker_processes(const PopulateArgs& args, int count) {
       int code = 0;
       try {
         const auto result = run_one_worker(args);
-        spdlog::info("worker {}: {} made, {} errors", getpid(), result.made, result.errors);
+        spdlog::info("worker {}: {} made, {} errors, {} reconnection(s)", getpid(), result.made,
+                     result.errors, result.reconnections);
       } catch (const std::exception& e) {
         spdlog::error("worker {}: {}", getpid(), e.what());
         code = 1;
@@ -173,8 +174,9 @@ void add_populate_commands(CLI::App& app) {
       return;
     }
     const auto result = run_one_worker(*args);
-    std::cout << "worker: " << result.made << " made, " << result.errors << " errors"
-              << (result.stopped ? " (stopped)" : "") << "\n";
+    std::cout << "worker: " << result.made << " made, " << result.errors << " errors, "
+              << result.reconnections << " reconnection(s)" << (result.stopped ? " (stopped)" : "")
+              << "\n";
   });
 }
 

@@ -36,10 +36,10 @@ Restriction::Restriction(Row key)
 Restriction::Restriction(const Query& query)
     : node_(std::make_shared<Node>(Node{Node::Semijoin{std::make_shared<Query>(query)}})) {}
 Restriction::Restriction(const char* condition) : Restriction(std::string(condition)) {}
-Restriction::Restriction(const std::string& condition)
-    : node_(std::make_shared<Node>(Node{Node::Sql{condition, {}}})) {}
+Restriction::Restriction(const std::string& condition) : Restriction(sql(condition, {})) {}
 
 Restriction Restriction::sql(const std::string& condition, std::vector<Value> values) {
+  check_sql_condition(condition);
   return Restriction(std::make_shared<Node>(Node{Node::Sql{condition, std::move(values)}}));
 }
 Restriction Restriction::any_of(std::vector<Row> keys) {

@@ -46,14 +46,22 @@ std::string column_tail(const std::string& table, const AttributeLine& a,
   if (type.category == TypeCategory::blob || type.category == TypeCategory::attach) {
     fail(table, a.line, "blob and attach attributes may only default to null");
   }
-  if (upper_head == "current_timestamp") return "NOT NULL DEFAULT " + value;
+  if (upper_head == "current_timestamp") {
+    // Kept verbatim (a function call, not text), so it must be exactly that call: anything
+    // after it would be SQL of the author's choosing inside CREATE TABLE.
+    static const std::regex call(R"(current_timestamp(\s*\(\s*\d\s*\))?)", std::regex::icase);
+    if (!std::regex_match(value, call))
+      fail(table, a.line, "default " + value + " is not CURRENT_TIMESTAMP or CURRENT_TIMESTAMP(n)");
+    return "NOT NULL DEFAULT " + value;
+  }
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
     return "NOT NULL DEFAULT " + quote_literal(value.substr(1, value.size() - 2));
   }
   if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') {
-    // Kept verbatim, as DataJoint does; validate that it is one well-formed literal.
-    const std::string inner = value.substr(1, value.size() - 2);
-    if (std::regex_search(inner, std::regex("(^|[^'])'([^']|$)"))) {
+    // Kept verbatim, as DataJoint does; it must be one well-formed literal (inner quotes
+    // doubled), or text after its closing quote would reach the server as SQL.
+    static const std::regex literal("'(?:[^']|'')*'");
+    if (!std::regex_match(value, literal)) {
       fail(table, a.line, "default " + value + " is not a single quoted literal");
     }
     return "NOT NULL DEFAULT " + value;

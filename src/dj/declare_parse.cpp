@@ -110,6 +110,11 @@ ParsedDefinition parse_definition(const std::string& table, const std::string& t
   static const std::regex index_line(R"(^(unique\s+)?index\s*\((.*)\)$)", std::regex::icase);
   while (std::getline(stream, raw)) {
     ++line_no;
+    if (raw.find('\0') != std::string::npos) {
+      // Not quoted back: a message's text would end at the NUL.
+      throw DefinitionError("table " + table + ", line " + std::to_string(line_no) +
+                            ": holds a NUL character (PostgreSQL text cannot)");
+    }
     const std::string line = trim(raw);
     if (line.empty()) continue;
     const LineError error(table, line_no, line);

@@ -5,6 +5,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <optional>
 #include <stdexcept>
@@ -84,10 +86,13 @@ EmbeddedServer::EmbeddedServer(EmbeddedServerOptions options) : options_(std::mo
   options_.data_dir = fs::absolute(options_.data_dir).lexically_normal();
   if (options_.data_dir.filename().empty()) options_.data_dir = options_.data_dir.parent_path();
   const std::string dir = options_.data_dir.string();
-  if (dir.find_first_of("'\"\\\n") != std::string::npos) {
-    // pg_ctl hands server options to a shell; refuse what cannot be quoted safely.
+  const bool has_control = std::any_of(
+      dir.begin(), dir.end(), [](char c) { return std::iscntrl(static_cast<unsigned char>(c)); });
+  if (has_control || dir.find_first_of("'\"\\$`") != std::string::npos) {
+    // pg_ctl hands the data folder and server options to a shell, inside double and single
+    // quotes; refuse what those quotes do not make inert.
     throw std::invalid_argument("embedded PostgreSQL: data folder '" + dir +
-                                "' contains a quote, backslash or newline");
+                                "' contains a quote, backslash, '$', '`' or control character");
   }
   if (dir.size() + 1 + std::string(kSocketName).size() > kMaxSocketPath) {
     throw std::invalid_argument("embedded PostgreSQL: data folder '" + dir +

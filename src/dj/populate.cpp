@@ -7,7 +7,6 @@
 #include <csignal>
 #include <memory>
 #include <random>
-#include <thread>
 #include <typeinfo>
 
 #include <spdlog/spdlog.h>
@@ -162,11 +161,21 @@ AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved,
       results = make_compute(key, inputs);
       check_stop();
     }
+    if (three_phase()) phase = "make_fetch (check)";
     Connection::Transaction transaction(target_.connection());
-    if ((target_ & key).exists()) return Outcome::skipped;  // done meanwhile by someone else
+    if ((target_ & key).exists()) {
+      // Done meanwhile by someone else. Its job row may have been queued again after that
+      // worker completed it (by a refresh that fetched the key while it was still pending):
+      // complete it here too, or it would stay reserved, and then pending, for a done key.
+      if (reserved) {
+        jobs().complete(transaction.native(), key);
+        transaction.commit();
+        jobs().unlock(key);
+      }
+      return Outcome::skipped;
+    }
     MakeInserter out(target_);
     if (three_phase()) {
-      phase = "make_fetch (check)";
       if (make_fetch(key) != inputs) {
         throw std::runtime_error("the inputs of " + key.to_display() +
                                  " changed while they were computed");
@@ -189,6 +198,14 @@ AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved,
     spdlog::info("{}: stopping; {} returned to pending", target_.class_name(), key.to_display());
     return Outcome::stopped;
   } catch (const std::exception& e) {
+    if (!target_.connection().is_open()) {
+      // The session died, and this make's transaction with it: nothing was committed, and the
+      // reservation's lock is gone, so any worker's next refresh returns the key to pending.
+      // A transient fault, not the key's: no error is recorded; run_worker() reconnects.
+      spdlog::warn("{}: {} interrupted in {}: the connection to the server was lost ({})",
+                   target_.class_name(), key.to_display(), phase, e.what());
+      throw;
+    }
     const std::string message = type_name_of(e) + ": " + e.what();
     std::string stack = "table: " + target_.class_name() + "\nkey: " + key.to_display() +
                         "\nphase: " + phase + "\n";
@@ -204,13 +221,20 @@ AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved,
 
 PopulateResult AutoPopulate::populate(const PopulateOptions& options) {
   PopulateResult result;
+  populate(options, result);
+  return result;
+}
+
+void AutoPopulate::populate(const PopulateOptions& options, PopulateResult& result) {
   Query todo = pending_keys(options.restrictions);
   if (options.reserve_jobs) todo = todo - jobs().blocked_keys();
   std::vector<Row> keys = todo.fetch_keys();
+  // Orphans that refresh() returns to pending (their worker died) were blocked when the keys
+  // were fetched: fetch again, so that this pass takes them over.
+  if (options.reserve_jobs && jobs().refresh(keys) > 0) keys = todo.fetch_keys();
   if (options.order == PopulateOrder::reverse) std::reverse(keys.begin(), keys.end());
   if (options.order == PopulateOrder::random)
     std::shuffle(keys.begin(), keys.end(), std::mt19937(std::random_device{}()));
-  if (options.reserve_jobs) jobs().refresh(keys);
   if (options.max_calls && static_cast<long long>(keys.size()) > *options.max_calls) {
     keys.resize(static_cast<size_t>(*options.max_calls));
   }
@@ -234,57 +258,6 @@ PopulateResult AutoPopulate::populate(const PopulateOptions& options) {
     if (outcome == Outcome::skipped) ++result.skipped;
     progress.step(outcome == Outcome::failed);
   }
-  return result;
-}
-
-WorkerResult run_worker(const std::vector<AutoPopulate*>& tables, const WorkerOptions& options) {
-  install_stop_handlers();
-  WorkerResult result;
-  const auto started = std::chrono::steady_clock::now();
-  for (auto* table : tables) {
-    table->target().connection().run([&](pqxx::transaction_base& tx) {
-      // Effective for TCP connections (the server then notices a vanished peer); harmless on
-      // Unix sockets. Session-level settings: they outlive this transaction.
-      tx.exec("SET tcp_keepalives_idle = " + std::to_string(options.keepalive_idle_seconds));
-      tx.exec("SET tcp_keepalives_interval = " +
-              std::to_string(options.keepalive_interval_seconds));
-      tx.exec("SET tcp_keepalives_count = 3");
-    });
-  }
-  const auto should_stop = [&] {
-    if (stop_requested()) return true;
-    if (!options.stop_file.empty() && std::filesystem::exists(options.stop_file)) return true;
-    return options.time_limit && std::chrono::steady_clock::now() - started > *options.time_limit;
-  };
-  PopulateOptions populate_options;
-  populate_options.reserve_jobs = true;
-  populate_options.suppress_errors = true;
-  populate_options.display_progress = options.display_progress;
-  for (;;) {
-    if (should_stop()) {
-      result.stopped = true;
-      break;
-    }
-    bool work_left = false;
-    bool made_any = false;
-    for (auto* table : tables) {
-      const auto r = table->populate(populate_options);
-      result.made += r.made;
-      result.errors += static_cast<long long>(r.errors.size());
-      made_any = made_any || r.made > 0;
-      if (r.stopped) {
-        result.stopped = true;
-        return result;
-      }
-      // Keys reserved by other workers count as left: they come back if those workers die.
-      work_left = work_left || (table->pending_keys() - table->jobs().keys_with_status(
-                                                            {JobStatus::error, JobStatus::ignore}))
-                                   .exists();
-    }
-    if (!work_left) break;
-    if (!made_any) std::this_thread::sleep_for(options.poll_interval);
-  }
-  return result;
 }
 
 }  // namespace dj

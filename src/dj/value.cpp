@@ -1,10 +1,40 @@
 #include "dj/value.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <stdexcept>
 
 namespace dj {
+namespace {
+
+/// Text as messages and logs show it: quoted, control characters escaped (a newline in a key
+/// must not start a forged log line), and cut at a character boundary after 80 bytes with the
+/// full size given (a 1 MB value must not fill a job table's error message).
+std::string display_text(const std::string& text) {
+  constexpr size_t kShown = 80;
+  size_t shown = std::min(text.size(), kShown);
+  while (shown > 0 && shown < text.size() &&
+         (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80)
+    --shown;
+  std::string out = "'";
+  for (size_t i = 0; i < shown; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += "'";
+  if (shown < text.size()) out += "... (" + std::to_string(text.size()) + " bytes)";
+  return out;
+}
+
+}  // namespace
 
 std::string Value::to_display() const {
   struct Visitor {
@@ -12,7 +42,7 @@ std::string Value::to_display() const {
     std::string operator()(bool v) const { return v ? "true" : "false"; }
     std::string operator()(std::int64_t v) const { return std::to_string(v); }
     std::string operator()(double v) const { return nlohmann::json(v).dump(); }
-    std::string operator()(const std::string& v) const { return "'" + v + "'"; }
+    std::string operator()(const std::string& v) const { return display_text(v); }
     std::string operator()(const nlohmann::json& v) const { return v.dump(); }
     std::string operator()(const Blob& v) const {
       return "<blob " + std::to_string(v.packed.size()) + " bytes>";

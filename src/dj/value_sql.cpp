@@ -2,7 +2,11 @@
 
 #include "dj/attach.hpp"
 
+#include <iconv.h>
+
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -38,6 +42,53 @@ const std::array<std::int8_t, 256>& hex_values() {
     return t;
   }();
   return table;
+}
+
+/// The offset of the first byte of `text` that does not start a valid UTF-8 character, or npos.
+/// glibc's iconv decodes UTF-8 strictly (no overlong forms, surrogates or bytes past U+10FFFF),
+/// as PostgreSQL checks it.
+size_t invalid_utf8_offset(const std::string& text) {
+  if (std::all_of(text.begin(), text.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+    return std::string::npos;  // ASCII, the common case, needs no decoder
+  const iconv_t decoder = iconv_open("UTF-8", "UTF-8");
+  if (decoder == reinterpret_cast<iconv_t>(-1)) throw std::runtime_error("iconv has no UTF-8");
+  std::string input = text;
+  char* in = input.data();
+  size_t in_left = input.size();
+  std::string output(4096, '\0');
+  size_t offset = std::string::npos;
+  while (in_left > 0) {
+    char* out = output.data();
+    size_t out_left = output.size();
+    if (iconv(decoder, &in, &in_left, &out, &out_left) == static_cast<size_t>(-1) &&
+        errno != E2BIG) {
+      offset = static_cast<size_t>(in - input.data());  // EILSEQ, or EINVAL: cut at the end
+      break;
+    }
+  }
+  iconv_close(decoder);
+  return offset;
+}
+
+/// Throws naming the attribute when `text` cannot be PostgreSQL text: a NUL would silently
+/// end it (libpq sends C strings) and the server rejects invalid UTF-8 without naming the
+/// attribute.
+void check_text(const Attribute& attribute, const Value& value, const std::string& text) {
+  if (const size_t nul = text.find('\0'); nul != std::string::npos) {
+    mismatch(attribute, value,
+             ("text without NUL characters (one at byte " + std::to_string(nul) +
+              "; binary data belongs in a blob or bytes attribute)")
+                 .c_str());
+  }
+  if (const size_t bad = invalid_utf8_offset(text); bad != std::string::npos) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(text[bad]));
+    mismatch(attribute, value,
+             ("valid UTF-8 text (byte " + std::string(byte) + " at offset " + std::to_string(bad) +
+              " is not; binary data belongs in a blob or bytes attribute)")
+                 .c_str());
+  }
 }
 
 }  // namespace
@@ -92,8 +143,17 @@ SqlParam to_param(const Value& value, const Attribute& attribute) {
       if (value.holds<Bytes>()) return to_bytea_hex(value.as<Bytes>().data);
       mismatch(attribute, value, "dj::Bytes");
     case TypeCategory::json:
-      if (value.holds<nlohmann::json>()) return value.as<nlohmann::json>().dump();
-      if (value.holds<std::string>()) return value.as<std::string>();
+      if (value.holds<nlohmann::json>()) {
+        try {
+          return value.as<nlohmann::json>().dump();
+        } catch (const nlohmann::json::exception& e) {  // text in it that is not UTF-8
+          throw std::invalid_argument("attribute '" + attribute.name + "': " + e.what());
+        }
+      }
+      if (value.holds<std::string>()) {
+        check_text(attribute, value, value.as<std::string>());
+        return value.as<std::string>();
+      }
       mismatch(attribute, value, "JSON");
     default:
       break;
@@ -103,7 +163,7 @@ SqlParam to_param(const Value& value, const Attribute& attribute) {
   if (value.holds<double>()) return format_double(value.as<double>());
   if (value.holds<std::string>()) {
     const auto& text = value.as<std::string>();
-    if (text.find('\0') != std::string::npos) mismatch(attribute, value, "text without NUL");
+    check_text(attribute, value, text);
     return text;
   }
   mismatch(attribute, value, "a scalar");

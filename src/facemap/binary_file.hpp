@@ -1,6 +1,8 @@
 #pragma once
 // Whole-file reads and writes for the file formats (.npy, pickles). Private to src/facemap.
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -17,13 +19,19 @@ std::string read_binary_file(const std::filesystem::path& path) {
   return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
 }
 
-/// Replaces the file's contents; throws Error naming the file when that fails.
+/// Replaces the file's contents; throws Error naming the file and the system's reason (e.g.
+/// "No space left on device") when that fails. The stream keeps errno as the failing system
+/// call left it, which is the only place the reason survives.
 template <class Error>
 void write_binary_file(const std::filesystem::path& path, std::string_view contents) {
+  errno = 0;
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) throw Error(path.string() + ": cannot open for writing");
+  const auto reason = [] { return errno ? std::string(": ") + std::strerror(errno) : ""; };
+  if (!file) throw Error(path.string() + ": cannot open for writing" + reason());
   file.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-  if (!file.flush()) throw Error(path.string() + ": write failed");
+  if (!file.flush()) throw Error(path.string() + ": write failed" + reason());
+  file.close();
+  if (file.fail()) throw Error(path.string() + ": write failed" + reason());
 }
 
 }  // namespace facemap::detail

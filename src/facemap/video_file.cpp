@@ -19,6 +19,11 @@ VideoError::VideoError(std::filesystem::path path, int frame, const std::string&
 
 VideoFileInfo probe_video_file(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) throw VideoError(path, -1, "does not exist");
+  // An empty file is a common failure of a copy or a recording that never started; say so
+  // rather than leave OpenCV's "cannot be opened" to be guessed at.
+  std::error_code size_error;
+  if (std::filesystem::file_size(path, size_error) == 0 && !size_error)
+    throw VideoError(path, -1, "is empty (0 bytes)");
   // Raw mode hands out the compressed packets without decoding them: one packet per frame.
   cv::VideoCapture packets(path.string(), cv::CAP_FFMPEG, {cv::CAP_PROP_FORMAT, -1});
   if (!packets.isOpened()) {

@@ -48,15 +48,23 @@ struct TemporaryFile {
 
 facemap::PoseModelParams pose_params_of_state(const fs::path& state_file,
                                               std::vector<std::string> bodyparts) {
-  const auto state = facemap::read_torch_file(state_file);
+  facemap::pickle::Value state;
+  try {
+    state = facemap::read_torch_file(state_file);
+  } catch (const facemap::TorchFileError& error) {
+    throw facemap::PoseModelError(error.what());
+  }
+  if (state.kind() != facemap::pickle::Value::Kind::dict)
+    throw facemap::PoseModelError(state_file.string() + ": not a state dict (it holds a " +
+                                  state.kind_name() + ")");
   facemap::PoseModelParams params;
   params.bodyparts = std::move(bodyparts);
   for (size_t k = 0; k < params.channels.size(); ++k) {
     // Each encoder block ends with a 3x3 convolution whose output width is the block's.
     const std::string key = "Conv.conv" + std::to_string(k) + ".conv.conv_1.2.weight";
     const auto* weight = state.as_dict().find(key);
-    if (!weight)
-      throw facemap::PoseModelError(state_file.string() + ": no '" + key +
+    if (!weight || weight->kind() != facemap::pickle::Value::Kind::ndarray)
+      throw facemap::PoseModelError(state_file.string() + ": no tensor '" + key +
                                     "': not a Facemap model");
     params.channels[k] = static_cast<int>(weight->as_ndarray().shape().at(0));
   }

@@ -1,5 +1,10 @@
 // Where a task's inputs are and where its results go (see computations.hpp).
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 #include "pipeline/computations.hpp"
@@ -28,6 +33,27 @@ fs::path first_file(const Pipeline& pipe, const dj::Row& recording_key) {
   return files.front().get<std::string>("file_path");
 }
 
+/// Creates trigger mode's output folder and checks that a file can be made in it, so that a
+/// folder that cannot take the results fails the make before its computation, not after it.
+/// Writing a probe file is the test that also holds for root, whom permission bits do not stop
+/// but a read-only file system or a path through a regular file does.
+void prepare_output_folder(const fs::path& folder) {
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (error) {
+    throw std::runtime_error("trigger mode: cannot create the output folder " + folder.string() +
+                             ": " + error.message());
+  }
+  std::string probe = (folder / ".fmpipe_write_test_XXXXXX").string();
+  const int fd = mkstemp(probe.data());
+  if (fd < 0) {
+    throw std::runtime_error("trigger mode: cannot write into the output folder " +
+                             folder.string() + ": " + std::strerror(errno));
+  }
+  close(fd);
+  unlink(probe.c_str());
+}
+
 /// The folder of a task's results: `stored` when set, else `fallback_name` beside the video.
 fs::path output_dir(const DataRoots& roots, const std::string& stored, const std::string& mode,
                     const fs::path& video, const std::string& fallback_name) {
@@ -36,8 +62,11 @@ fs::path output_dir(const DataRoots& roots, const std::string& stored, const std
       throw std::runtime_error(
           "no processed-data root is set (FACEMAP_PROCESSED_DATA_DIR or FACEMAP_ROOT_DATA_DIR)");
     }
-    return roots.processed_root() /
-           (stored.empty() ? video.parent_path() / fallback_name : fs::path(stored));
+    const fs::path folder =
+        roots.processed_root() /
+        (stored.empty() ? video.parent_path() / fallback_name : fs::path(stored));
+    prepare_output_folder(folder);
+    return folder;
   }
   if (!stored.empty()) {
     if (fs::path(stored).is_absolute()) return stored;

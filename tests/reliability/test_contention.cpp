@@ -1,0 +1,110 @@
+// Contention: 8 worker processes on one job queue of 200 small keys. Every key is computed
+// exactly once (each make() call is logged outside its transaction, so a computation that was
+// rolled back would show too), nobody deadlocks (all finish within a deadline), and the
+// throughput is printed as a figure.
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "dj/populate.hpp"
+#include "support/child_process.hpp"
+#include "support/test_database.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kKeys = 200;
+constexpr int kWorkers = 8;
+
+/// Result.worker = the pid of the process that made it, after a few milliseconds of "work".
+/// Every call is logged in make_log through a second session, outside make's transaction.
+class Sleeper : public dj::AutoPopulate {
+ public:
+  Sleeper(dj::Table target, dj::Connection& log) : AutoPopulate(std::move(target)), log_(log) {}
+  void make(const dj::Row& key, dj::MakeInserter& out) override {
+    pqxx::nontransaction(log_.native())
+        .exec_params("INSERT INTO \"" + target().schema_name() + "\".make_log VALUES ($1, $2)",
+                     key.get<int>("item"), getpid());
+    std::this_thread::sleep_for(5ms);
+    out.insert1(target(), {{"item", key.get<int>("item")}, {"worker", static_cast<int>(getpid())}});
+  }
+
+ private:
+  dj::Connection& log_;
+};
+
+class Contention : public fmtest::DatabaseTest {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    schema = std::make_unique<dj::Schema>(make_schema("contention"));
+    schema->declare("Item", dj::Tier::manual, "item : int");
+    schema->declare("Result", dj::Tier::computed, "-> Item\n---\nworker : int");
+    pqxx::nontransaction(connection->native())
+        .exec("CREATE TABLE \"" + schema->name() + "\".make_log (item int, pid int)");
+    std::vector<dj::Row> items;
+    for (int i = 0; i < kKeys; ++i) items.push_back({{"item", i}});
+    schema->table("Item").insert(items);
+  }
+
+  /// A worker process with sessions of its own.
+  fmtest::ChildProcess start_worker() {
+    const std::string name = schema->name();
+    return fmtest::ChildProcess::fork([name] {
+      dj::Connection session(fmtest::database_url()), log(fmtest::database_url());
+      dj::Schema opened(session, name, false);
+      Sleeper sleeper(opened.table("Result"), log);
+      dj::WorkerOptions options;
+      options.poll_interval = 50ms;
+      const auto result = dj::run_worker({&sleeper}, options);
+      return result.errors == 0 && !result.stopped ? 0 : 3;
+    });
+  }
+
+  long long scalar(const std::string& sql) {
+    return pqxx::nontransaction(connection->native()).exec(sql)[0][0].as<long long>();
+  }
+
+  std::unique_ptr<dj::Schema> schema;
+};
+
+}  // namespace
+
+TEST_F(Contention, EightWorkersComputeTwoHundredKeysExactlyOnce) {
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<fmtest::ChildProcess> workers;
+  for (int w = 0; w < kWorkers; ++w) workers.push_back(start_worker());
+  for (auto& worker : workers) {
+    const auto exit = worker.wait(60s);
+    EXPECT_FALSE(exit.timed_out) << "a worker was still running after 60 s: a deadlock or stall";
+    EXPECT_EQ(exit.code, 0);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  const std::string log = "\"" + schema->name() + "\".make_log";
+  EXPECT_EQ(schema->table("Result").count(), kKeys);
+  EXPECT_EQ(scalar("SELECT count(*) FROM " + log), kKeys);
+  EXPECT_EQ(scalar("SELECT count(DISTINCT item) FROM " + log), kKeys);
+  EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT item FROM " + log +
+                   " GROUP BY item HAVING count(*) > 1) AS twice"),
+            0);
+  // Each row was made by the process that logged it, and the work was shared.
+  EXPECT_EQ(scalar("SELECT count(*) FROM \"" + schema->name() + "\".__result r JOIN " + log +
+                   " l ON l.item = r.item AND l.pid = r.worker"),
+            kKeys);
+  EXPECT_GE(scalar("SELECT count(DISTINCT pid) FROM " + log), 4);
+  Sleeper reader(schema->table("Result"), *connection);
+  for (const auto& job : reader.jobs().list())
+    ADD_FAILURE() << "left: " << job.key.to_display() << " " << dj::to_string(job.status) << " pid "
+                  << job.pid;
+  std::printf("figure contention_throughput %.1f keys/s\n", kKeys / seconds);
+  std::printf("figure contention_workers_that_made_keys %lld of %d\n",
+              scalar("SELECT count(DISTINCT pid) FROM " + log), kWorkers);
+}

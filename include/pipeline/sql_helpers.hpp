@@ -1,29 +1,34 @@
 #pragma once
-// SQL helpers for people who query the pipeline with psql or any SQL client: functions that
-// decode DataJoint blobs of numeric arrays into PostgreSQL arrays, and views with readable
-// names over the Facemap tables, all in the schema "<prefix>views".
+// SQL helpers for people who query the pipeline with psql or any SQL client, all in the schema
+// "<prefix>views": functions that decode DataJoint blobs of numeric arrays into PostgreSQL
+// arrays, and views with readable names over the Facemap tables.
 //
-//   SELECT subject, area[1:5] FROM fm_views.pupil;
-//   SELECT component_id, singular_value FROM fm_views.motion_svd WHERE roi_no = 0;
-//   SELECT body_part, x[1:3] FROM fm_views.keypoints;
+//   SELECT subject, recording_id, area[1:5], x[1:5] FROM fm_views.pupil;
+//   SELECT roi_no, component_id, singular_value FROM fm_views.motion_svd ORDER BY 1, 2;
+//   SELECT body_part, x[1:3], likelihood[1:3] FROM fm_views.keypoints;
+//   SELECT fm_views.dj_blob_float8(motion) FROM
+//   fm_facial_behavior_estimation._facial_signal__region;
 //
-// The functions are written in PL/Python (Debian: postgresql-plpython3-15), since blobs larger
-// than 1000 bytes are zlib-compressed and PostgreSQL has no inflate of its own; Python's struct
-// module also reads IEEE floats exactly, NaN and infinities included. Installing them needs
-// the right to create the plpython3u extension (a superuser, once per database).
+// The functions are plain SQL and PL/pgSQL (no procedural language to install). Compressed
+// blobs (those over 1000 bytes) also need the pgcrypto extension, which ships with PostgreSQL;
+// the helpers create it when they may, and otherwise decoding a compressed blob raises an
+// error that says so. Readers need USAGE on the schema and SELECT on its views.
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "pipeline/pipeline.hpp"
 
 namespace pipeline {
 
-/// The script that creates (or replaces) the helpers for the schemas of `prefix`. sql/helpers.sql
-/// holds it for the default prefix.
-std::string sql_helpers_script(const std::string& prefix);
+/// The helper scripts for the schemas of `prefix`, in the order they must run: "blob_functions"
+/// (decoding, needs nothing else) and "facemap_views" (needs the pipeline's tables). sql/helpers/
+/// holds them for the default prefix, as <name>.sql.
+std::vector<std::pair<std::string, std::string>> sql_helper_scripts(const std::string& prefix);
 
-/// Runs sql_helpers_script() for the pipeline's prefix, in one transaction. The pipeline's
-/// schemas must exist (the views read their tables).
+/// Creates (or replaces) the helpers for the pipeline's prefix, in one transaction. The
+/// pipeline's schemas must exist.
 void install_sql_helpers(const Pipeline& pipe);
 
 }  // namespace pipeline

@@ -1,7 +1,9 @@
-// fmpipe init: declare the pipeline's schemas (or write their DDL to sql/).
+// fmpipe init: declare the pipeline's schemas and install the SQL helpers (or write their SQL to
+// sql/ and sql/helpers/).
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -36,7 +38,9 @@ void write_sql(dj::Connection& connection, const std::string& folder,
        ++it) {
     work.exec("DROP SCHEMA IF EXISTS \"" + scratch + it->name + "\" CASCADE");
   }
-  scripts["helpers"] = pipeline::sql_helpers_script(shown_prefix);
+  std::filesystem::create_directories(folder + "/helpers");
+  for (const auto& [name, script] : pipeline::sql_helper_scripts(shown_prefix))
+    scripts["helpers/" + name] = script;
   for (const auto& [name, script] : scripts) {
     const std::string path = folder + "/" + name + ".sql";
     std::ofstream out(path);
@@ -57,7 +61,8 @@ void add_init_command(CLI::App& app) {
       app.add_subcommand("init", "Declare the pipeline's schemas and tables (missing ones only)");
   init->add_option("--prefix", options->prefix, "Schema name prefix")->capture_default_str();
   init->add_option("--write-sql", options->sql_folder,
-                   "Write the generated DDL, one file per schema, into this folder instead");
+                   "Write the generated DDL, one file per schema, into this folder instead, and "
+                   "the SQL helpers into its helpers/ subfolder");
   init->callback([options] {
     auto connection = dj::Connection::open_default();
     if (!options->sql_folder.empty()) {
@@ -66,7 +71,7 @@ void add_init_command(CLI::App& app) {
     }
     pipeline::Pipeline pipe(*connection, options->prefix);
     for (const auto& name : pipe.table_names()) std::cout << name << "\n";
-    // The helpers are a convenience: a server without PL/Python still gets its tables.
+    // The helpers are a convenience: a database where they cannot be created keeps its tables.
     try {
       pipeline::install_sql_helpers(pipe);
       std::cout << pipe.prefix() << "views (SQL helpers)\n";

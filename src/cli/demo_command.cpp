@@ -1,7 +1,7 @@
 // fmpipe demo: the whole pipeline on a bundled sample. A synthetic face video (with ground
 // truth) is generated into a data folder, ingested, processed by the SVD engine and the
-// keypoint network (the demo model shipped in models/), and the results are compared with the
-// truth.
+// keypoint network (the demo model shipped in models/), the results are compared with the truth,
+// and a report of figures (<data-dir>/report/index.html) shows them.
 
 #include <algorithm>
 #include <chrono>
@@ -17,6 +17,7 @@
 #include "facemap/synth.hpp"
 #include "pipeline/computations.hpp"
 #include "pipeline/ingest.hpp"
+#include "pipeline/report.hpp"
 #include "pipeline/tasks.hpp"
 
 namespace fs = std::filesystem;
@@ -168,6 +169,9 @@ void add_demo_command(CLI::App& app) {
     }
     print_pupil_accuracy(pipe, truth);
     print_keypoint_accuracy(pipe, recording, truth);
+    const auto report =
+        pipeline::write_report(pipe, roots, recording, fs::path(options->data_dir) / "report");
+    std::printf("\nreport (%zu figures): %s\n", report.figures.size(), report.index.c_str());
     std::printf("\ntime taken: %.1f s\n",
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   });

@@ -1,6 +1,7 @@
 -- Queries for psql against the pipeline's tables (schema prefix fm_).
 --   psql "$DATABASE_URL" -f examples/sql/queries.sql
--- Blobs (longblob columns) hold DataJoint's blob format; read them from Python or C++.
+-- Blobs (longblob columns) hold DataJoint's blob format: decode them with the SQL helpers in
+-- fm_views (installed by `fmpipe init`), as the last queries do, or from Python or C++.
 
 -- What is there: recordings with their frame counts and processing state.
 SELECT r.subject, r.session_datetime, r.recording_id, i.nframes, i.fps,
@@ -33,3 +34,17 @@ GROUP BY m.model_id, m.model_name;
 -- Job queues: failures with their messages.
 SELECT 'FacialSignal' AS target, subject, session_datetime, status, error_message
 FROM fm_facial_behavior_estimation."~~facial_signal" WHERE status = 'error';
+
+-- With the SQL helpers: the first pupil areas, and the mean over open-eye frames.
+SELECT subject, recording_id, roi_no, area[1:5] AS first_areas,
+       (SELECT avg(a) FROM unnest(area) AS a WHERE a <> 'NaN') AS mean_area
+FROM fm_views.pupil;
+
+-- A keypoint's x positions over the first ten frames, with their likelihoods.
+SELECT subject, model_id, body_part, x[1:10] AS x, likelihood[1:10] AS likelihood
+FROM fm_views.keypoints WHERE body_part = 'nose(tip)';
+
+-- Any blob of numbers as an array: the full-frame average image's shape and first pixels.
+SELECT subject, fm_views.dj_blob_shape(avgframe) AS shape,
+       (fm_views.dj_blob_float8(avgframe))[1:5] AS first_pixels
+FROM fm_facial_behavior_estimation._facial_signal__summary;

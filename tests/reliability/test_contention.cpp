@@ -1,7 +1,7 @@
-// Contention: 8 worker processes on one job queue of 200 small keys. Every key is computed
-// exactly once (each make() call is logged outside its transaction, so a computation that was
-// rolled back would show too), nobody deadlocks (all finish within a deadline), and the
-// throughput is printed as a figure.
+// Contention: 8 worker processes on one job queue of 200 small keys (5000 in the long variant).
+// Every key is computed exactly once (each make() call is logged outside its transaction, so a
+// computation that was rolled back would show too), nobody deadlocks (all finish within a
+// deadline), and the throughput is printed as a figure.
 
 #include <unistd.h>
 
@@ -13,13 +13,13 @@
 
 #include "dj/populate.hpp"
 #include "support/child_process.hpp"
+#include "support/long_tests.hpp"
 #include "support/test_database.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr int kKeys = 200;
 constexpr int kWorkers = 8;
 
 /// Result.worker = the pid of the process that made it, after a few milliseconds of "work".
@@ -48,9 +48,6 @@ class Contention : public fmtest::DatabaseTest {
     schema->declare("Result", dj::Tier::computed, "-> Item\n---\nworker : int");
     pqxx::nontransaction(connection->native())
         .exec("CREATE TABLE \"" + schema->name() + "\".make_log (item int, pid int)");
-    std::vector<dj::Row> items;
-    for (int i = 0; i < kKeys; ++i) items.push_back({{"item", i}});
-    schema->table("Item").insert(items);
   }
 
   /// A worker process with sessions of its own.
@@ -67,6 +64,44 @@ class Contention : public fmtest::DatabaseTest {
     });
   }
 
+  /// Runs kWorkers workers over `keys` keys and checks that each was made exactly once.
+  void run(int keys, std::chrono::seconds deadline) {
+    std::vector<dj::Row> items;
+    for (int i = 0; i < keys; ++i) items.push_back({{"item", i}});
+    schema->table("Item").insert(items);
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<fmtest::ChildProcess> workers;
+    for (int w = 0; w < kWorkers; ++w) workers.push_back(start_worker());
+    for (auto& worker : workers) {
+      const auto exit = worker.wait(deadline);
+      EXPECT_FALSE(exit.timed_out)
+          << "a worker was still running after " << deadline.count() << " s: a deadlock or stall";
+      EXPECT_EQ(exit.code, 0);
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    const std::string log = "\"" + schema->name() + "\".make_log";
+    EXPECT_EQ(schema->table("Result").count(), keys);
+    EXPECT_EQ(scalar("SELECT count(*) FROM " + log), keys);
+    EXPECT_EQ(scalar("SELECT count(DISTINCT item) FROM " + log), keys);
+    EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT item FROM " + log +
+                     " GROUP BY item HAVING count(*) > 1) AS twice"),
+              0);
+    // Each row was made by the process that logged it, and the work was shared.
+    EXPECT_EQ(scalar("SELECT count(*) FROM \"" + schema->name() + "\".__result r JOIN " + log +
+                     " l ON l.item = r.item AND l.pid = r.worker"),
+              keys);
+    EXPECT_GE(scalar("SELECT count(DISTINCT pid) FROM " + log), 4);
+    Sleeper reader(schema->table("Result"), *connection);
+    for (const auto& job : reader.jobs().list())
+      ADD_FAILURE() << "left: " << job.key.to_display() << " " << dj::to_string(job.status)
+                    << " pid " << job.pid;
+    std::printf("figure contention_throughput_%d_keys %.1f keys/s\n", keys, keys / seconds);
+    std::printf("figure contention_workers_that_made_keys %lld of %d\n",
+                scalar("SELECT count(DISTINCT pid) FROM " + log), kWorkers);
+  }
+
   long long scalar(const std::string& sql) {
     return pqxx::nontransaction(connection->native()).exec(sql)[0][0].as<long long>();
   }
@@ -77,34 +112,10 @@ class Contention : public fmtest::DatabaseTest {
 }  // namespace
 
 TEST_F(Contention, EightWorkersComputeTwoHundredKeysExactlyOnce) {
-  const auto started = std::chrono::steady_clock::now();
-  std::vector<fmtest::ChildProcess> workers;
-  for (int w = 0; w < kWorkers; ++w) workers.push_back(start_worker());
-  for (auto& worker : workers) {
-    const auto exit = worker.wait(60s);
-    EXPECT_FALSE(exit.timed_out) << "a worker was still running after 60 s: a deadlock or stall";
-    EXPECT_EQ(exit.code, 0);
-  }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  run(200, 60s);
+}
 
-  const std::string log = "\"" + schema->name() + "\".make_log";
-  EXPECT_EQ(schema->table("Result").count(), kKeys);
-  EXPECT_EQ(scalar("SELECT count(*) FROM " + log), kKeys);
-  EXPECT_EQ(scalar("SELECT count(DISTINCT item) FROM " + log), kKeys);
-  EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT item FROM " + log +
-                   " GROUP BY item HAVING count(*) > 1) AS twice"),
-            0);
-  // Each row was made by the process that logged it, and the work was shared.
-  EXPECT_EQ(scalar("SELECT count(*) FROM \"" + schema->name() + "\".__result r JOIN " + log +
-                   " l ON l.item = r.item AND l.pid = r.worker"),
-            kKeys);
-  EXPECT_GE(scalar("SELECT count(DISTINCT pid) FROM " + log), 4);
-  Sleeper reader(schema->table("Result"), *connection);
-  for (const auto& job : reader.jobs().list())
-    ADD_FAILURE() << "left: " << job.key.to_display() << " " << dj::to_string(job.status) << " pid "
-                  << job.pid;
-  std::printf("figure contention_throughput %.1f keys/s\n", kKeys / seconds);
-  std::printf("figure contention_workers_that_made_keys %lld of %d\n",
-              scalar("SELECT count(DISTINCT pid) FROM " + log), kWorkers);
+TEST_F(Contention, EightWorkersComputeFiveThousandKeysExactlyOnce) {
+  if (!fmtest::long_tests_enabled()) GTEST_SKIP() << fmtest::long_test_hint("FiveThousandKeys");
+  run(5000, 600s);
 }

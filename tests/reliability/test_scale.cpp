@@ -6,12 +6,12 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 
 #include <gtest/gtest.h>
 
 #include "dj/blob.hpp"
 #include "support/child_process.hpp"
+#include "support/long_tests.hpp"
 #include "support/synthetic_recordings.hpp"
 
 namespace {
@@ -64,10 +64,6 @@ TEST_F(Scale, FiveThousandFramesWithinTheMemoryBound) {
 }
 
 TEST_F(Scale, HundredThousandFramesWithinTheMemoryBound) {
-  const char* long_tests = std::getenv("FMPIPE_LONG_TESTS");
-  if (!long_tests || std::string(long_tests) != "1") {
-    GTEST_SKIP() << "a long test (minutes): run it with FMPIPE_LONG_TESTS=1, e.g. "
-                    "FMPIPE_LONG_TESTS=1 ctest -L reliability -R HundredThousand";
-  }
+  if (!fmtest::long_tests_enabled()) GTEST_SKIP() << fmtest::long_test_hint("HundredThousand");
   process(100000);
 }

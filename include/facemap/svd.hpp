@@ -15,6 +15,7 @@
 #include <Eigen/Core>
 
 #include "facemap/binning.hpp"
+#include "facemap/large_matrix.hpp"
 #include "facemap/results.hpp"
 #include "facemap/svd_solver.hpp"
 #include "facemap/video.hpp"
@@ -108,7 +109,7 @@ class ChunkAccumulator {
   int next_frame_;
   Eigen::VectorXf previous_frame_;  ///< motion: the region's pixels of the last frame fed
   Eigen::VectorXf provisional_mean_;
-  Eigen::MatrixXf columns_;   ///< pixels x (chunk frames - 1)
+  LargeMatrix columns_;       ///< pixels x (chunk frames - 1)
   Eigen::MatrixXf gram_;      ///< lower triangle of columns_^T columns_
   Eigen::Index filled_ = 0;   ///< columns written
   Eigen::Index in_gram_ = 0;  ///< columns folded into gram_ (and centred)

@@ -50,7 +50,8 @@ CentredSvd centred_svd(Eigen::MatrixXf data, int k, const SolverOptions& options
 /// (cols x cols, `centred`^T `centred`) computed elsewhere, e.g. incrementally while decoding.
 /// Also fills column_projections: with vectors = centred * C, they are gram * C, a product of
 /// small matrices instead of one over every pixel.
-CentredSvd centred_svd_from_gram(const Eigen::MatrixXf& centred, const Eigen::MatrixXd& gram, int k,
+CentredSvd centred_svd_from_gram(const Eigen::Ref<const Eigen::MatrixXf>& centred,
+                                 const Eigen::MatrixXd& gram, int k,
                                  const SolverOptions& options = {});
 
 /// Flips each column so that its largest-magnitude entry is positive (the first such entry when
@@ -68,21 +69,30 @@ class ChunkedSvd {
   explicit ChunkedSvd(int components, SolverOptions options = {});
 
   /// Keeps one chunk's U * S. Every chunk must have the same number of pixels.
-  void add_chunk(const CentredSvd& chunk);
+  void add_chunk(CentredSvd chunk);
   /// The chunks' U * S side by side: pixels x (kept components of all chunks).
   Eigen::Map<const Eigen::MatrixXf> merge_input() const;
   /// Centred SVD of merge_input(), keeping min(components, pixels - 1) components. With a single
   /// chunk that brought column_projections, the merge has them too (the chunk's columns onto the
   /// merged vectors); with several chunks they would need the Gram matrix across chunks.
-  CentredSvd merge() const;
+  /// On an rvalue (std::move(chunked).merge()) a single chunk's result is handed over rather
+  /// than copied.
+  CentredSvd merge() const&;
+  CentredSvd merge() &&;
 
  private:
+  void append_scaled(const CentredSvd& chunk) const;
+  CentredSvd single_chunk_merge(CentredSvd chunk) const;
+  CentredSvd merge_chunks() const;
+
   int components_;
   SolverOptions options_;
   Eigen::Index pixels_ = 0, columns_ = 0;
   int chunks_ = 0;
-  std::vector<float> merge_input_;     ///< column-major; grows by whole chunks
-  Eigen::MatrixXf first_projections_;  ///< the first chunk's column_projections * S, if any
+  CentredSvd first_;  ///< the first chunk as it came
+  /// Column-major U * S of every chunk, built from the second chunk on (or when asked for), since
+  /// a single chunk's merge needs none of it.
+  mutable std::vector<float> merge_input_;
 };
 
 }  // namespace facemap

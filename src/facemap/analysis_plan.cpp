@@ -1,5 +1,6 @@
 #include "analysis_plan.hpp"
 
+#include <algorithm>
 #include <numeric>
 
 namespace facemap::detail {
@@ -57,15 +58,20 @@ std::size_t single_pass_bytes(const BinnedCanvas& canvas, int nframes,
   return values * sizeof(float);
 }
 
-SvdComponents components_on_grid(const RegionPlan& region, const CentredSvd& svd,
+SvdComponents components_on_grid(const RegionPlan& region, CentredSvd svd,
                                  Eigen::MatrixXf projections) {
   SvdComponents components;
   components.ly = region.grid.height;
   components.lx = region.grid.width;
-  components.masks = Eigen::MatrixXf::Zero(std::size_t(region.grid.height) * region.grid.width,
-                                           svd.vectors.cols());
-  components.masks(region.grid_positions, Eigen::all) = svd.vectors;
-  components.singular_values = svd.values;
+  const Eigen::Index grid_pixels = Eigen::Index(region.grid.height) * region.grid.width;
+  if (region.grid_positions.size() == std::size_t(grid_pixels) &&
+      std::is_sorted(region.grid_positions.begin(), region.grid_positions.end())) {
+    components.masks = std::move(svd.vectors);  // the region fills its grid in order
+  } else {
+    components.masks = Eigen::MatrixXf::Zero(grid_pixels, svd.vectors.cols());
+    components.masks(region.grid_positions, Eigen::all) = svd.vectors;
+  }
+  components.singular_values = std::move(svd.values);
   components.projections = std::move(projections);
   return components;
 }

@@ -47,8 +47,9 @@ std::size_t single_pass_bytes(const BinnedCanvas& canvas, int nframes,
                               const std::vector<Decomposition>& decompositions);
 
 /// A region's decomposition and projections as a result, the masks on the region's own image
-/// (zero where the canvas has padding).
-SvdComponents components_on_grid(const RegionPlan& region, const CentredSvd& svd,
+/// (zero where the canvas has padding). The masks are moved, not copied, when the region fills
+/// its image.
+SvdComponents components_on_grid(const RegionPlan& region, CentredSvd svd,
                                  Eigen::MatrixXf projections);
 
 }  // namespace facemap::detail

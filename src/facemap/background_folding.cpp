@@ -18,7 +18,7 @@ void lower_own_priority() {
 }  // namespace
 
 BackgroundFolding::BackgroundFolding(std::vector<Decomposition>& decompositions,
-                                     const Eigen::MatrixXf& frames)
+                                     const LargeMatrix& frames)
     : frames_(frames) {
   for (Decomposition& decomposition : decompositions) {
     threads_.emplace_back([this, &decomposition] { fold(decomposition); });
@@ -71,7 +71,7 @@ void BackgroundFolding::fold(Decomposition& decomposition) {
         ready = ready_;
       }
       for (ChunkAccumulator& chunk : decomposition.chunks) {
-        chunk.add(frames_.middleCols(folded, ready - folded), folded);
+        chunk.add(frames_.view().middleCols(folded, ready - folded), folded);
       }
       folded = ready;
     }

@@ -14,6 +14,7 @@
 #include <Eigen/Core>
 
 #include "analysis_plan.hpp"
+#include "facemap/large_matrix.hpp"
 
 namespace facemap::detail {
 
@@ -21,7 +22,7 @@ class BackgroundFolding {
  public:
   /// Starts the threads. `frames` (canvas pixels x recording frames) is filled by the caller,
   /// in order; the threads read a column only once publish() covered it.
-  BackgroundFolding(std::vector<Decomposition>& decompositions, const Eigen::MatrixXf& frames);
+  BackgroundFolding(std::vector<Decomposition>& decompositions, const LargeMatrix& frames);
   /// Stops the threads without waiting for the remaining work (the analysis failed).
   ~BackgroundFolding();
   BackgroundFolding(const BackgroundFolding&) = delete;
@@ -36,7 +37,7 @@ class BackgroundFolding {
   void fold(Decomposition& decomposition);
   void stop_threads();
 
-  const Eigen::MatrixXf& frames_;
+  const LargeMatrix& frames_;
   std::mutex mutex_;
   std::condition_variable published_;
   int ready_ = 0;

@@ -33,9 +33,9 @@ void ChunkAccumulator::add(const Eigen::Ref<const Eigen::MatrixXf>& binned, int 
                              ": expected frame " + std::to_string(next_frame_) + ", got " +
                              std::to_string(frame));
     }
-    if (columns_.size() == 0) {
+    if (columns_.empty()) {
       // Allocated on the first frame: accumulators of later chunks cost nothing until then.
-      columns_.resize(static_cast<Eigen::Index>(pixels_.size()), chunk_.count - 1);
+      columns_ = LargeMatrix(static_cast<Eigen::Index>(pixels_.size()), chunk_.count - 1);
       gram_.resize(chunk_.count - 1, chunk_.count - 1);
     }
     // A region of the whole canvas (the full frame) is the column itself, without a gather.
@@ -51,10 +51,11 @@ void ChunkAccumulator::add(const Eigen::Ref<const Eigen::MatrixXf>& binned, int 
 
 template <class Region>
 void ChunkAccumulator::take_column(const Region& region, int frame) {
+  auto columns = columns_.view();
   if (kind_ == SvdKind::movie) {
-    if (frame > chunk_.first) columns_.col(filled_++) = region;
+    if (frame > chunk_.first) columns.col(filled_++) = region;
   } else {
-    if (frame > chunk_.first) columns_.col(filled_++) = (region - previous_frame_).cwiseAbs();
+    if (frame > chunk_.first) columns.col(filled_++) = (region - previous_frame_).cwiseAbs();
     previous_frame_ = region;
   }
 }
@@ -62,12 +63,13 @@ void ChunkAccumulator::take_column(const Region& region, int frame) {
 void ChunkAccumulator::fold_into_gram() {
   const Eigen::Index start = in_gram_, count = filled_ - in_gram_;
   if (count == 0) return;
-  auto block = columns_.middleCols(start, count);
+  auto columns = columns_.view();
+  auto block = columns.middleCols(start, count);
   if (start == 0) provisional_mean_ = block.rowwise().mean();
   block.colwise() -= provisional_mean_;
   const Eigen::RowVectorXf column_means = block.colwise().mean();
   block.rowwise() -= column_means;
-  gram_.block(start, 0, count, start).noalias() = block.transpose() * columns_.leftCols(start);
+  gram_.block(start, 0, count, start).noalias() = block.transpose() * columns.leftCols(start);
   gram_.block(start, start, count, count).triangularView<Eigen::Lower>() =
       block.transpose() * block;
   in_gram_ = filled_;
@@ -85,15 +87,16 @@ CentredSvd ChunkAccumulator::finish(const MeanImages& means, int k, const Solver
   const Eigen::VectorXf& mean = kind_ == SvdKind::motion ? means.motion : means.frame;
   Eigen::VectorXf offset = mean(pixels_) - provisional_mean_;
   offset.array() -= offset.mean();
-  columns_.colwise() -= offset;
-  const Eigen::VectorXd w = (columns_.transpose() * offset).cast<double>();
+  auto columns = columns_.view();
+  columns.colwise() -= offset;
+  const Eigen::VectorXd w = (columns.transpose() * offset).cast<double>();
   const Eigen::MatrixXf provisional_gram = gram_.selfadjointView<Eigen::Lower>();
   Eigen::MatrixXd gram = provisional_gram.cast<double>();
   gram.colwise() -= w;
   gram.rowwise() -= w.transpose();
   gram.array() -= offset.cast<double>().squaredNorm();
-  CentredSvd result = centred_svd_from_gram(columns_, gram, k, options);
-  columns_ = Eigen::MatrixXf();
+  CentredSvd result = centred_svd_from_gram(columns, gram, k, options);
+  columns_ = LargeMatrix();
   gram_ = Eigen::MatrixXf();
   return result;
 }

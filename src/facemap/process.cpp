@@ -116,24 +116,24 @@ class SvdAnalysis {
   // Gram matrices built in the background as their frames arrive.
   void decode_once() {
     spdlog::info("SVD analysis: decoding {} frames into memory", nframes_);
-    binned_frames_.resize(canvas_.pixels(), nframes_);
+    binned_frames_ = LargeMatrix(canvas_.pixels(), nframes_);
     detail::BackgroundFolding folding(decompositions_, binned_frames_);
-    for_each_binned_batch({0, nframes_},
-                          [&](const FrameBatch& batch, const Eigen::MatrixXf& binned) {
-                            // This pass visits every frame once, in order: the pupil, blink and
-                            // running analyses read the same, unmodified frames.
-                            region_analyses_.add(batch);
-                            binned_frames_.middleCols(batch.first_frame, batch.size()) = binned;
-                            folding.publish(batch.first_frame + batch.size());
-                            report("decoding", batch.first_frame + batch.size(), nframes_);
-                          });
+    for_each_binned_batch(
+        {0, nframes_}, [&](const FrameBatch& batch, const Eigen::MatrixXf& binned) {
+          // This pass visits every frame once, in order: the pupil, blink and
+          // running analyses read the same, unmodified frames.
+          region_analyses_.add(batch);
+          binned_frames_.view().middleCols(batch.first_frame, batch.size()) = binned;
+          folding.publish(batch.first_frame + batch.size());
+          report("decoding", batch.first_frame + batch.size(), nframes_);
+        });
     folding.finish();
   }
 
   BinnedReader binned_reader() const {
     if (single_pass_) {
       return [this](FrameRange range) -> Eigen::MatrixXf {
-        return binned_frames_.middleCols(range.first, range.count);
+        return binned_frames_.view().middleCols(range.first, range.count);
       };
     }
     return [this](FrameRange range) { return read_binned(frames_, canvas_, range); };
@@ -166,7 +166,7 @@ class SvdAnalysis {
     }
     merged_.resize(decompositions_.size());
     detail::parallel_for(static_cast<int>(decompositions_.size()),
-                         [&](int d) { merged_[d] = decompositions_[d].svd.merge(); });
+                         [&](int d) { merged_[d] = std::move(decompositions_[d].svd).merge(); });
   }
 
   void project() {
@@ -180,7 +180,9 @@ class SvdAnalysis {
     for (std::size_t d = 0; d < decompositions_.size(); ++d) {
       auto& target = projections_[decompositions_[d].region];
       const bool motion = decompositions_[d].kind == SvdKind::motion;
-      (motion ? target.motion_masks : target.movie_masks) = merged_[d].vectors;
+      // Lent to the projection pass and given back in collect_results(): a copy would be pixels x
+      // components of fresh memory.
+      (motion ? target.motion_masks : target.movie_masks) = std::move(merged_[d].vectors);
       // A single chunk's columns are frames first + 1 ... of the chunk, whose projections came
       // with the decomposition.
       if (chunks_.size() == 1 && merged_[d].column_projections.size() > 0) {
@@ -192,10 +194,10 @@ class SvdAnalysis {
     if (single_pass_) {
       for (int first = 0; first < nframes_; first += kProjectionBlockFrames) {
         const int count = std::min(kProjectionBlockFrames, nframes_ - first);
-        pass.add(binned_frames_.middleCols(first, count), first);
+        pass.add(binned_frames_.view().middleCols(first, count), first);
         report("projections", first + count, nframes_);
       }
-      binned_frames_ = Eigen::MatrixXf();
+      binned_frames_ = LargeMatrix();
     } else {
       for_each_binned_batch({0, nframes_},
                             [&](const FrameBatch& batch, const Eigen::MatrixXf& binned) {
@@ -218,8 +220,10 @@ class SvdAnalysis {
       for (std::size_t d = 0; d < decompositions_.size(); ++d) {
         if (decompositions_[d].region != r) continue;
         const bool motion = decompositions_[d].kind == SvdKind::motion;
+        merged_[d].vectors =
+            std::move(motion ? projections_[r].motion_masks : projections_[r].movie_masks);
         (motion ? region.motion_svd : region.movie_svd) =
-            detail::components_on_grid(regions_[r], merged_[d],
+            detail::components_on_grid(regions_[r], std::move(merged_[d]),
                                        std::move(motion ? projections_[r].motion_projections
                                                         : projections_[r].movie_projections));
       }
@@ -244,7 +248,7 @@ class SvdAnalysis {
   RoiAnalyzer region_analyses_;
   const int batch_;
   const bool single_pass_;
-  Eigen::MatrixXf binned_frames_;  ///< the whole recording, binned, in a single pass only
+  LargeMatrix binned_frames_;  ///< the whole recording, binned, in a single pass only
   MeanImages means_;
   std::vector<CentredSvd> merged_;  ///< per decomposition
   std::vector<detail::RegionProjection> projections_;

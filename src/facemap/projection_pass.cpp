@@ -91,18 +91,27 @@ void ProjectionPass::add(const Eigen::Ref<const Eigen::MatrixXf>& binned, int fi
             });
         return;
       }
-      Eigen::MatrixXf motion(pixels.rows(), differences);
-      motion.col(0) = (pixels.col(0) - previous(region.pixels)).cwiseAbs();
-      motion.rightCols(differences - 1) =
-          (pixels.rightCols(differences - 1) - pixels.leftCols(differences - 1)).cwiseAbs();
-      region.motion.segment(first_output, differences) = motion.colwise().sum().transpose();
+      const Eigen::VectorXf previous_pixels = previous(region.pixels);
+      // Column j of the motion block: |frame first_output + j - its predecessor|.
+      const auto predecessor = [&](Eigen::Index j) {
+        return j == 0 ? Eigen::Ref<const Eigen::VectorXf>(previous_pixels)
+                      : Eigen::Ref<const Eigen::VectorXf>(pixels.col(j - 1));
+      };
+      // The motion energy needs only column sums; the differences are materialised only for
+      // the frames whose projections are not known (often none: a single chunk's come with its
+      // decomposition), which spares a block of pixels x frames.
+      for (Eigen::Index j = 0; j < differences; ++j)
+        region.motion[first_output + j] = (pixels.col(j) - predecessor(j)).cwiseAbs().sum();
       if (region.motion_masks.cols() > 0) {
-        motion.colwise() -= region.mean_motion;
         for_each_unknown_run(
             region.known_motion, first_output, differences,
             [&](Eigen::Index offset, Eigen::Index count) {
+              Eigen::MatrixXf motion(pixels.rows(), count);
+              for (Eigen::Index j = 0; j < count; ++j)
+                motion.col(j) = (pixels.col(offset + j) - predecessor(offset + j)).cwiseAbs() -
+                                region.mean_motion;
               region.motion_projections.middleRows(first_output + offset, count).noalias() =
-                  motion.middleCols(offset, count).transpose() * region.motion_masks;
+                  motion.transpose() * region.motion_masks;
             });
       }
     });

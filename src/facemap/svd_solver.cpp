@@ -101,7 +101,10 @@ struct Normalised {
 
 // From vectors scaled by their singular values (columns of data * v): unit vectors and values,
 // sorted, oriented, with numerically zero components set to zero; and the map that did it.
-Normalised normalise(const Eigen::MatrixXf& scaled) {
+// Taken by value: when the columns are already in order (vectors from a sorted
+// eigen-decomposition), they are scaled where they are instead of copied into a new matrix of
+// pixels x components.
+Normalised normalise(Eigen::MatrixXf scaled) {
   const Eigen::VectorXf norms = scaled.colwise().norm();
   Normalised result;
   ColumnMap& map = result.map;
@@ -118,7 +121,13 @@ Normalised normalise(const Eigen::MatrixXf& scaled) {
     result.svd.values[j] = kept ? value : 0.f;
     map.factor[j] = kept ? 1.f / value : 0.f;
   }
-  result.svd.vectors = mapped_columns(map, scaled);
+  const bool in_order = std::is_sorted(map.source.begin(), map.source.end());
+  if (in_order) {
+    scaled *= map.factor.asDiagonal();
+    result.svd.vectors = std::move(scaled);
+  } else {
+    result.svd.vectors = mapped_columns(map, scaled);
+  }
   for (Index j = 0; j < result.svd.vectors.cols(); ++j) {
     if (!points_negative(result.svd.vectors.col(j))) continue;
     result.svd.vectors.col(j) = -result.svd.vectors.col(j);
@@ -144,8 +153,8 @@ CentredSvd centred_svd(Eigen::MatrixXf data, int k, const SolverOptions& options
   return normalise(vectors * values.asDiagonal()).svd;
 }
 
-CentredSvd centred_svd_from_gram(const Eigen::MatrixXf& centred, const Eigen::MatrixXd& gram, int k,
-                                 const SolverOptions& options) {
+CentredSvd centred_svd_from_gram(const Eigen::Ref<const Eigen::MatrixXf>& centred,
+                                 const Eigen::MatrixXd& gram, int k, const SolverOptions& options) {
   const Index wanted = std::min<Index>(k, std::min(centred.rows(), centred.cols()));
   if (wanted <= 0) return {Eigen::MatrixXf(centred.rows(), 0), Eigen::VectorXf(0), {}};
   // Right singular vectors from the Gram matrix; centred * v = u * s.
@@ -167,37 +176,58 @@ ChunkedSvd::ChunkedSvd(int components, SolverOptions options)
   if (components < 1) throw std::invalid_argument("a chunked SVD needs at least one component");
 }
 
-void ChunkedSvd::add_chunk(const CentredSvd& chunk) {
-  if (columns_ > 0 && chunk.vectors.rows() != pixels_) {
+void ChunkedSvd::add_chunk(CentredSvd chunk) {
+  if (chunks_ > 0 && chunk.vectors.rows() != pixels_) {
     throw std::invalid_argument("chunk of " + std::to_string(chunk.vectors.rows()) +
                                 " pixels, earlier chunks had " + std::to_string(pixels_));
   }
   pixels_ = chunk.vectors.rows();
   ++chunks_;
+  columns_ += chunk.vectors.cols();
+  if (chunks_ == 1) {
+    first_ = std::move(chunk);
+    return;
+  }
+  if (merge_input_.empty()) append_scaled(first_);
+  append_scaled(chunk);
+}
+
+void ChunkedSvd::append_scaled(const CentredSvd& chunk) const {
   const Eigen::MatrixXf scaled = chunk.vectors * chunk.values.asDiagonal();
-  if (chunks_ == 1) first_projections_ = chunk.column_projections * chunk.values.asDiagonal();
   merge_input_.insert(merge_input_.end(), scaled.data(), scaled.data() + scaled.size());
-  columns_ += scaled.cols();
 }
 
 Eigen::Map<const Eigen::MatrixXf> ChunkedSvd::merge_input() const {
+  if (chunks_ == 1 && merge_input_.empty()) append_scaled(first_);
   return {merge_input_.data(), pixels_, columns_};
 }
 
-CentredSvd ChunkedSvd::merge() const {
-  const Index wanted = std::min<Index>(components_, pixels_ - 1);
-  if (chunks_ == 1) {
-    // One chunk's U * S has orthogonal, centred columns: its SVD is U and S themselves, read off
-    // as the columns' directions and norms (what a decomposition would return, without its
-    // rounding). Its columns' projections follow the same map.
-    const Index kept = std::min(wanted, columns_);
-    Normalised result = normalise(merge_input().leftCols(kept));
-    if (first_projections_.size() > 0) {
-      result.svd.column_projections =
-          mapped_columns(result.map, Eigen::MatrixXf(first_projections_.leftCols(kept)));
-    }
-    return std::move(result.svd);
+CentredSvd ChunkedSvd::single_chunk_merge(CentredSvd chunk) const {
+  // One chunk's U * S has orthogonal, centred columns: its SVD is U and S themselves, which the
+  // chunk holds already normalised, sorted and oriented (a decomposition of U * S would return
+  // them with its rounding), and so are its columns' projections.
+  const Index kept = std::min<Index>(std::min<Index>(components_, pixels_ - 1), columns_);
+  if (chunk.vectors.cols() > kept) {
+    chunk.vectors.conservativeResize(Eigen::NoChange, kept);
+    chunk.values.conservativeResize(kept);
+    if (chunk.column_projections.size() > 0)
+      chunk.column_projections.conservativeResize(Eigen::NoChange, kept);
   }
+  return chunk;
+}
+
+CentredSvd ChunkedSvd::merge() const& {
+  if (chunks_ == 1) return single_chunk_merge(first_);
+  return merge_chunks();
+}
+
+CentredSvd ChunkedSvd::merge() && {
+  if (chunks_ == 1) return single_chunk_merge(std::move(first_));
+  return merge_chunks();
+}
+
+CentredSvd ChunkedSvd::merge_chunks() const {
+  const Index wanted = std::min<Index>(components_, pixels_ - 1);
   CentredSvd merged =
       centred_svd(Eigen::MatrixXf(merge_input()), static_cast<int>(wanted), options_);
   merged.column_projections = Eigen::MatrixXf();  // those of U * S, not of any frame

@@ -71,6 +71,9 @@ struct MeanImages {
 
 /// Mean images over mean_image_segments(nframes), read through `read`.
 MeanImages mean_images(const BinnedReader& read, int nframes);
+/// The same for a recording held in memory (canvas pixels x frames): no copies, the segments
+/// on every core. Equal to the reader's result.
+MeanImages mean_images(const Eigen::Ref<const Eigen::MatrixXf>& frames);
 
 /// Motion or movie.
 enum class SvdKind { motion, movie };

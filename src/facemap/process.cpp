@@ -117,31 +117,36 @@ class SvdAnalysis {
   void decode_once() {
     spdlog::info("SVD analysis: decoding {} frames into memory", nframes_);
     binned_frames_ = LargeMatrix(canvas_.pixels(), nframes_);
+    auto binned = binned_frames_.view();
+    // Views of different heights leave canvas pixels that no view covers: they stay zero.
+    const bool padded = static_cast<Eigen::Index>(canvas_.view_pixels().size()) != binned.rows();
     detail::BackgroundFolding folding(decompositions_, binned_frames_);
-    for_each_binned_batch(
-        {0, nframes_}, [&](const FrameBatch& batch, const Eigen::MatrixXf& binned) {
-          // This pass visits every frame once, in order: the pupil, blink and
-          // running analyses read the same, unmodified frames.
+    frames_.read(
+        0, nframes_,
+        [&](const FrameBatch& batch) {
+          // Binned straight into place: this pass visits every frame once, in order, and the
+          // pupil, blink and running analyses read the same, unmodified frames.
+          for (int i = 0; i < batch.size(); ++i) {
+            auto column = binned.col(batch.first_frame + i);
+            if (padded) column.setZero();
+            canvas_.bin(batch, i, column.data());
+          }
           region_analyses_.add(batch);
-          binned_frames_.view().middleCols(batch.first_frame, batch.size()) = binned;
           folding.publish(batch.first_frame + batch.size());
           report("decoding", batch.first_frame + batch.size(), nframes_);
-        });
+        },
+        batch_);
     folding.finish();
-  }
-
-  BinnedReader binned_reader() const {
-    if (single_pass_) {
-      return [this](FrameRange range) -> Eigen::MatrixXf {
-        return binned_frames_.view().middleCols(range.first, range.count);
-      };
-    }
-    return [this](FrameRange range) { return read_binned(frames_, canvas_, range); };
   }
 
   void compute_mean_images() {
     spdlog::info("SVD analysis: mean images");
-    means_ = mean_images(binned_reader(), nframes_);
+    if (single_pass_) {
+      means_ = mean_images(binned_frames_.view());
+    } else {
+      means_ = mean_images(
+          [this](FrameRange range) { return read_binned(frames_, canvas_, range); }, nframes_);
+    }
     report("mean images", 1, 1);
   }
 

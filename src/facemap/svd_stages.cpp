@@ -4,6 +4,7 @@
 #include <string>
 
 #include "facemap/svd.hpp"
+#include "parallel.hpp"
 
 namespace facemap {
 namespace {
@@ -64,25 +65,53 @@ Eigen::MatrixXf read_binned(const FrameSource& source, const BinnedCanvas& canva
   return binned;
 }
 
-MeanImages mean_images(const BinnedReader& read, int nframes) {
-  const std::vector<FrameRange> segments = mean_image_segments(nframes);
+namespace {
+
+std::vector<FrameRange> checked_mean_image_segments(int nframes) {
+  std::vector<FrameRange> segments = mean_image_segments(nframes);
   if (segments.empty() || segments.front().count < 2) {
     throw std::invalid_argument("the mean images need at least 2 frames, the recording has " +
                                 std::to_string(nframes));
   }
-  MeanImages means;
-  for (const FrameRange& segment : segments) {
-    const Eigen::MatrixXf binned = read(segment);
-    const Eigen::Index n = binned.cols();
-    const Eigen::VectorXf frame = binned.rowwise().mean();
-    const Eigen::VectorXf motion =
-        (binned.rightCols(n - 1) - binned.leftCols(n - 1)).cwiseAbs().rowwise().mean();
-    means.frame = means.frame.size() == 0 ? frame : Eigen::VectorXf(means.frame + frame);
-    means.motion = means.motion.size() == 0 ? motion : Eigen::VectorXf(means.motion + motion);
+  return segments;
+}
+
+// One segment's share: the mean of its frames and of their changes.
+MeanImages segment_means(const Eigen::Ref<const Eigen::MatrixXf>& binned) {
+  const Eigen::Index n = binned.cols();
+  return {binned.rowwise().mean(),
+          (binned.rightCols(n - 1) - binned.leftCols(n - 1)).cwiseAbs().rowwise().mean()};
+}
+
+// The mean over the segments of their means, added in segment order.
+MeanImages average(const std::vector<MeanImages>& parts) {
+  MeanImages means = parts.front();
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    means.frame += parts[i].frame;
+    means.motion += parts[i].motion;
   }
-  means.frame /= static_cast<float>(segments.size());
-  means.motion /= static_cast<float>(segments.size());
+  means.frame /= static_cast<float>(parts.size());
+  means.motion /= static_cast<float>(parts.size());
   return means;
+}
+
+}  // namespace
+
+MeanImages mean_images(const BinnedReader& read, int nframes) {
+  const std::vector<FrameRange> segments = checked_mean_image_segments(nframes);
+  std::vector<MeanImages> parts;
+  for (const FrameRange& segment : segments) parts.push_back(segment_means(read(segment)));
+  return average(parts);
+}
+
+MeanImages mean_images(const Eigen::Ref<const Eigen::MatrixXf>& frames) {
+  const std::vector<FrameRange> segments =
+      checked_mean_image_segments(static_cast<int>(frames.cols()));
+  std::vector<MeanImages> parts(segments.size());
+  detail::parallel_for(static_cast<int>(segments.size()), [&](int i) {
+    parts[i] = segment_means(frames.middleCols(segments[i].first, segments[i].count));
+  });
+  return average(parts);
 }
 
 }  // namespace facemap

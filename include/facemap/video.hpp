@@ -1,8 +1,10 @@
 #pragma once
 // Video input. A recording is one or more simultaneous views (cameras), each a list of files
 // played one after another. Frames come out as 8-bit grayscale images in batches, in time order;
-// video files are decoded by OpenCV (FFmpeg back-end) on a background thread, so that decoding
-// overlaps whatever the caller computes on each batch.
+// video files are decoded by FFmpeg (libavcodec, which OpenCV's VideoCapture also uses) on a
+// background thread, so that decoding overlaps whatever the caller computes on each batch. The
+// gray values are exactly those of OpenCV's VideoCapture followed by cvtColor(COLOR_BGR2GRAY),
+// as Facemap reads videos.
 //
 // Frame counts are exact: opening a file counts its packets by demuxing it without decoding
 // (cheap), and a file whose container announces more frames than it holds is reported as
@@ -126,9 +128,9 @@ class Recording : public FrameSource {
 
  protected:
   /// Decodes on a background thread into a bounded queue of batches; `consume` runs on the
-  /// calling thread. Reading from a frame other than a file's first seeks frame-exactly: OpenCV's
-  /// seek is accepted only when the frame it lands on has that frame's timestamp (constant frame
-  /// rate); otherwise the file is decoded forward from its start.
+  /// calling thread. Reading from a frame other than a file's first seeks frame-exactly: a seek
+  /// is accepted only when the frames it lands on carry the timestamps of their numbers
+  /// (constant frame rate); otherwise the file is decoded forward from its start.
   void read_checked(int first, int count, const BatchConsumer& consume,
                     int batch_size) const override;
 

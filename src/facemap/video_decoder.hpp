@@ -1,13 +1,16 @@
 #pragma once
-// Sequential decoding of one video file to grayscale, with frame-exact positioning.
+// Sequential decoding of one video file to grayscale, with frame-exact positioning, through
+// FFmpeg's libavformat and libavcodec (the libraries under OpenCV's VideoCapture). The gray
+// values are OpenCV's (see gray_conversion.hpp); decoding directly lets the conversion skip
+// OpenCV's per-pixel colour conversion where a table reproduces it.
 //
-// Seeking uses OpenCV's frame seek, which is timestamp-based. It is accepted only when the frame
-// it lands on carries the timestamp that frame number should have (first frame at 0, one frame
-// period apart, within half a period); otherwise (variable frame rate, irregular timestamps) the
-// decoder reopens the file and decodes forward from its first frame, which is always exact.
-// Short forward jumps are decoded forward too, as that is cheaper than a seek.
+// A frame's number comes from its timestamp: (timestamp - the first frame's) x fps, which must
+// be a whole number within a quarter of a frame. Seeking goes to the key frame before the wanted
+// one and decodes forward; when the timestamps do not fit constant-rate numbering (variable
+// frame rate, missing timestamps) the decoder reopens the file and counts frames from its
+// first, which is always exact. Short forward jumps are decoded forward, cheaper than a seek.
 
-#include <opencv2/videoio.hpp>
+#include <memory>
 
 #include "facemap/video.hpp"
 
@@ -15,8 +18,12 @@ namespace facemap::detail {
 
 class VideoFileDecoder {
  public:
-  /// Opens the file described by `file` (from probe_video_file) at its first frame.
+  /// Opens the file described by `file` (from probe_video_file) at its first frame. Throws
+  /// VideoError when it cannot be opened for decoding.
   explicit VideoFileDecoder(VideoFileInfo file);
+  ~VideoFileDecoder();
+  VideoFileDecoder(VideoFileDecoder&&) noexcept;
+  VideoFileDecoder& operator=(VideoFileDecoder&&) noexcept;
 
   /// Positions the decoder so that the next read() returns frame `frame` (0-based, in the file).
   void seek(int frame);
@@ -24,19 +31,11 @@ class VideoFileDecoder {
   /// and the frame when it cannot be decoded or has an unexpected size.
   void read(GrayFrame& out);
   /// The frame the next read() returns.
-  int next_frame() const { return next_frame_; }
+  int next_frame() const;
 
  private:
-  void reopen();
-  void decode_forward_to(int frame);
-  bool landed_on_expected_timestamp();
-  void convert_to_gray(GrayFrame& out) const;
-
-  VideoFileInfo file_;
-  cv::VideoCapture capture_;
-  cv::Mat decoded_;
-  int next_frame_ = 0;
-  bool check_seek_ = false;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace facemap::detail

@@ -1,0 +1,165 @@
+#include "gray_conversion.hpp"
+
+extern "C" {
+#include <libavutil/frame.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+}
+
+#include <opencv2/imgproc.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace facemap::detail {
+namespace {
+
+// Every (U, V) pair times every Y: the entries of the 4:2:0 table.
+constexpr std::size_t kTableEntries = std::size_t{1} << 24;
+// In the table-making frames each 2x2 block holds four of the 256 Y values of one (U, V) pair.
+constexpr int kYPerBlock = 4;
+constexpr std::size_t kBlocksPerChroma = 256 / kYPerBlock;
+
+bool is_planar_420(int format) {
+  return format == AV_PIX_FMT_YUV420P || format == AV_PIX_FMT_YUVJ420P;
+}
+
+std::string format_name(int format) {
+  const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(format));
+  return name ? name : "unknown pixel format " + std::to_string(format);
+}
+
+}  // namespace
+
+GrayConversion::GrayConversion(std::filesystem::path path) : path_(std::move(path)) {}
+
+GrayConversion::~GrayConversion() {
+  sws_freeContext(sws_);
+}
+
+void GrayConversion::convert(const AVFrame& frame, int frame_index, GrayFrame& out) {
+  const bool table_applies =
+      is_planar_420(frame.format) && frame.width % 2 == 0 && frame.height % 2 == 0;
+  if (!table_applies || table_state_ == TableState::off) {
+    convert_through_bgr(frame, frame_index, out);
+    return;
+  }
+  if (table_state_ == TableState::in_use && frame.width == table_width_) {
+    convert_with_table(frame, out);
+    return;
+  }
+  // First frame (or a new width): make the table, then keep it only if it reproduces the full
+  // route on this frame exactly.
+  convert_through_bgr(frame, frame_index, out);
+  if (!build_table(frame, frame_index)) {
+    table_state_ = TableState::off;
+    return;
+  }
+  GrayFrame check;
+  convert_with_table(frame, check);
+  if (check != out) {
+    spdlog::debug("{}: the gray table differs from swscale's conversion; converting every frame",
+                  path_.string());
+    table_state_ = TableState::off;
+    table_ = {};
+    return;
+  }
+  table_state_ = TableState::in_use;
+}
+
+void GrayConversion::convert_through_bgr(const AVFrame& frame, int frame_index, GrayFrame& out) {
+  const int width = frame.width, height = frame.height;
+  sws_ = sws_getCachedContext(sws_, width, height, static_cast<AVPixelFormat>(frame.format), width,
+                              height, AV_PIX_FMT_BGR24, SWS_BICUBIC, nullptr, nullptr, nullptr);
+  if (sws_ == nullptr) {
+    throw VideoError(path_, frame_index,
+                     "decodes to " + format_name(frame.format) + ", which cannot be converted");
+  }
+  // Rows 64-byte aligned, as swscale's vector code prefers.
+  const int stride = (width * 3 + 63) / 64 * 64;
+  bgr_.resize(std::size_t(stride) * height);
+  std::uint8_t* planes[4] = {bgr_.data(), nullptr, nullptr, nullptr};
+  const int strides[4] = {stride, 0, 0, 0};
+  sws_scale(sws_, frame.data, frame.linesize, 0, height, planes, strides);
+  out.resize(height, width);
+  const cv::Mat bgr(height, width, CV_8UC3, bgr_.data(), static_cast<std::size_t>(stride));
+  cv::Mat gray(height, width, CV_8UC1, out.data());
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+}
+
+bool GrayConversion::build_table(const AVFrame& like, int frame_index) {
+  // Frames of the video's own size and format go through the same conversion (the same
+  // swscale context and code path); together they hold every (Y, U, V) once.
+  const int width = like.width, height = like.height;
+  const std::size_t blocks_per_frame = std::size_t(width / 2) * (height / 2);
+  const std::size_t blocks = kTableEntries / kYPerBlock;
+  AVFrame* frame = av_frame_alloc();
+  if (frame == nullptr) return false;
+  frame->format = like.format;
+  frame->width = width;
+  frame->height = height;
+  if (av_frame_get_buffer(frame, 0) < 0) {
+    av_frame_free(&frame);
+    return false;
+  }
+  table_.assign(kTableEntries, 0);
+  GrayFrame gray;
+  for (std::size_t first = 0; first < blocks; first += blocks_per_frame) {
+    for (int r = 0; r < height / 2; ++r) {
+      std::uint8_t* y0 = frame->data[0] + std::size_t(2 * r) * frame->linesize[0];
+      std::uint8_t* y1 = y0 + frame->linesize[0];
+      std::uint8_t* u = frame->data[1] + std::size_t(r) * frame->linesize[1];
+      std::uint8_t* v = frame->data[2] + std::size_t(r) * frame->linesize[2];
+      for (int c = 0; c < width / 2; ++c) {
+        const std::size_t block = (first + std::size_t(r) * (width / 2) + c) % blocks;
+        const std::size_t chroma = block / kBlocksPerChroma;
+        const auto y = static_cast<std::uint8_t>((block % kBlocksPerChroma) * kYPerBlock);
+        u[c] = static_cast<std::uint8_t>(chroma >> 8);
+        v[c] = static_cast<std::uint8_t>(chroma & 0xFF);
+        y0[2 * c] = y;
+        y0[2 * c + 1] = static_cast<std::uint8_t>(y + 1);
+        y1[2 * c] = static_cast<std::uint8_t>(y + 2);
+        y1[2 * c + 1] = static_cast<std::uint8_t>(y + 3);
+      }
+    }
+    convert_through_bgr(*frame, frame_index, gray);
+    for (int r = 0; r < height / 2; ++r) {
+      const std::uint8_t* y0 = frame->data[0] + std::size_t(2 * r) * frame->linesize[0];
+      const std::uint8_t* y1 = y0 + frame->linesize[0];
+      const std::uint8_t* u = frame->data[1] + std::size_t(r) * frame->linesize[1];
+      const std::uint8_t* v = frame->data[2] + std::size_t(r) * frame->linesize[2];
+      for (int c = 0; c < width / 2; ++c) {
+        std::uint8_t* entry = table_.data() + (std::size_t(u[c]) << 16) + (std::size_t(v[c]) << 8);
+        entry[y0[2 * c]] = gray(2 * r, 2 * c);
+        entry[y0[2 * c + 1]] = gray(2 * r, 2 * c + 1);
+        entry[y1[2 * c]] = gray(2 * r + 1, 2 * c);
+        entry[y1[2 * c + 1]] = gray(2 * r + 1, 2 * c + 1);
+      }
+    }
+  }
+  av_frame_free(&frame);
+  table_width_ = width;
+  return true;
+}
+
+void GrayConversion::convert_with_table(const AVFrame& frame, GrayFrame& out) const {
+  const int width = frame.width, height = frame.height;
+  out.resize(height, width);
+  for (int r = 0; r < height / 2; ++r) {
+    const std::uint8_t* y0 = frame.data[0] + std::size_t(2 * r) * frame.linesize[0];
+    const std::uint8_t* y1 = y0 + frame.linesize[0];
+    const std::uint8_t* u = frame.data[1] + std::size_t(r) * frame.linesize[1];
+    const std::uint8_t* v = frame.data[2] + std::size_t(r) * frame.linesize[2];
+    std::uint8_t* out0 = out.data() + std::size_t(2 * r) * width;
+    std::uint8_t* out1 = out0 + width;
+    for (int c = 0; c < width / 2; ++c) {
+      const std::uint8_t* entry =
+          table_.data() + (std::size_t(u[c]) << 16) + (std::size_t(v[c]) << 8);
+      out0[2 * c] = entry[y0[2 * c]];
+      out0[2 * c + 1] = entry[y0[2 * c + 1]];
+      out1[2 * c] = entry[y1[2 * c]];
+      out1[2 * c + 1] = entry[y1[2 * c + 1]];
+    }
+  }
+}
+
+}  // namespace facemap::detail

@@ -3,7 +3,7 @@
 // the machine's speed and load cancel out. The decoding baseline is OpenCV alone, as Facemap
 // reads videos: cv::VideoCapture (FFmpeg back-end) and cvtColor to gray into one reused image.
 // The engine's own reader (libavcodec directly, OpenCV's gray values) is timed too. Each time is
-// the best of three runs (with its CPU time, all threads). Videos: the real mouse face (800x480,
+// the best of five runs (with its CPU time, all threads). Videos: the real mouse face (800x480,
 // H.264, from
 // ../shared, skipped when absent) and a 640x480 crop of it (tests/data/svd).
 
@@ -32,14 +32,18 @@ double cpu_seconds() {
          1e-6 * double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
 }
 
+// Runs per measurement: the machine's load varies from second to second, and the best run of
+// each is the one least disturbed.
+constexpr int kRuns = 5;
+
 struct Timing {
   double wall = 1e30;  ///< the best of the runs
   double cpu = 0;      ///< the CPU time of that run
 };
 
-Timing best_of_three(const std::function<void()>& work) {
+Timing best_of_runs(const std::function<void()>& work) {
   Timing best;
-  for (int run = 0; run < 3; ++run) {
+  for (int run = 0; run < kRuns; ++run) {
     const double cpu_start = cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
     work();
@@ -59,12 +63,12 @@ void measure(const std::string& name, const std::filesystem::path& video) {
     return;
   }
   const facemap::Recording recording({video});
-  const Timing decode = best_of_three([&] {
+  const Timing decode = best_of_runs([&] {
     cv::VideoCapture capture(video.string(), cv::CAP_FFMPEG);
     cv::Mat frame, gray;
     while (capture.read(frame)) cv::cvtColor(frame, gray, cv::COLOR_BGR2GRAY);
   });
-  const Timing reader = best_of_three([&] { recording.for_each_batch([](const auto&) {}); });
+  const Timing reader = best_of_runs([&] { recording.for_each_batch([](const auto&) {}); });
   facemap::SvdParams params;
   params.sbin = 4;
   params.motion_svd = true;
@@ -72,7 +76,7 @@ void measure(const std::string& name, const std::filesystem::path& video) {
   // When each stage last reported, from the start of the analysis (of the last run): where the
   // time goes beyond decoding.
   std::map<std::string, double> stage_ends;
-  const Timing analysis = best_of_three([&] {
+  const Timing analysis = best_of_runs([&] {
     const auto start = std::chrono::steady_clock::now();
     facemap::process_recording(recording, params, [&](const facemap::Progress& progress) {
       const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;

@@ -13,6 +13,11 @@
 
 namespace facemap {
 
+/// Offers the whole 2 MiB pages inside [data, data + bytes) to transparent huge pages. For a large
+/// matrix just allocated (untouched memory of its own): its first writes then fault in 2 MiB at
+/// a time. Advice only; harmless for memory already in use.
+void advise_huge_pages(void* data, std::size_t bytes);
+
 /// A column-major float matrix in its own huge-page-friendly allocation. Its size is fixed when
 /// made; the contents start undefined. Movable, not copyable.
 class LargeMatrix {

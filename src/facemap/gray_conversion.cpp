@@ -6,6 +6,10 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <map>
+#include <mutex>
+#include <tuple>
+
 #include <opencv2/imgproc.hpp>
 
 #include <spdlog/spdlog.h>
@@ -50,17 +54,19 @@ void GrayConversion::convert(const AVFrame& frame, int frame_index, GrayFrame& o
   // First frame (or a new width): make the table, then keep it only if it reproduces the full
   // route on this frame exactly.
   convert_through_bgr(frame, frame_index, out);
-  if (!build_table(frame, frame_index)) {
+  table_ = shared_table(frame, frame_index);
+  if (!table_) {
     table_state_ = TableState::off;
     return;
   }
+  table_width_ = frame.width;
   GrayFrame check;
   convert_with_table(frame, check);
   if (check != out) {
     spdlog::debug("{}: the gray table differs from swscale's conversion; converting every frame",
                   path_.string());
     table_state_ = TableState::off;
-    table_ = {};
+    table_.reset();
     return;
   }
   table_state_ = TableState::in_use;
@@ -86,22 +92,35 @@ void GrayConversion::convert_through_bgr(const AVFrame& frame, int frame_index, 
   cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
 }
 
-bool GrayConversion::build_table(const AVFrame& like, int frame_index) {
+std::shared_ptr<const std::vector<std::uint8_t>> GrayConversion::shared_table(const AVFrame& like,
+                                                                              int frame_index) {
+  // Kept for the life of the process: 16 MiB for each kind of video met (format and size), few.
+  static std::mutex mutex;
+  static std::map<std::tuple<int, int, int>, std::shared_ptr<const std::vector<std::uint8_t>>>
+      tables;
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto& table = tables[{like.format, like.width, like.height}];
+  if (!table) table = build_table(like, frame_index);
+  return table;
+}
+
+std::shared_ptr<const std::vector<std::uint8_t>> GrayConversion::build_table(const AVFrame& like,
+                                                                             int frame_index) {
   // Frames of the video's own size and format go through the same conversion (the same
   // swscale context and code path); together they hold every (Y, U, V) once.
   const int width = like.width, height = like.height;
   const std::size_t blocks_per_frame = std::size_t(width / 2) * (height / 2);
   const std::size_t blocks = kTableEntries / kYPerBlock;
   AVFrame* frame = av_frame_alloc();
-  if (frame == nullptr) return false;
+  if (frame == nullptr) return nullptr;
   frame->format = like.format;
   frame->width = width;
   frame->height = height;
   if (av_frame_get_buffer(frame, 0) < 0) {
     av_frame_free(&frame);
-    return false;
+    return nullptr;
   }
-  table_.assign(kTableEntries, 0);
+  auto table = std::make_shared<std::vector<std::uint8_t>>(kTableEntries, 0);
   GrayFrame gray;
   for (std::size_t first = 0; first < blocks; first += blocks_per_frame) {
     for (int r = 0; r < height / 2; ++r) {
@@ -128,7 +147,7 @@ bool GrayConversion::build_table(const AVFrame& like, int frame_index) {
       const std::uint8_t* u = frame->data[1] + std::size_t(r) * frame->linesize[1];
       const std::uint8_t* v = frame->data[2] + std::size_t(r) * frame->linesize[2];
       for (int c = 0; c < width / 2; ++c) {
-        std::uint8_t* entry = table_.data() + (std::size_t(u[c]) << 16) + (std::size_t(v[c]) << 8);
+        std::uint8_t* entry = table->data() + (std::size_t(u[c]) << 16) + (std::size_t(v[c]) << 8);
         entry[y0[2 * c]] = gray(2 * r, 2 * c);
         entry[y0[2 * c + 1]] = gray(2 * r, 2 * c + 1);
         entry[y1[2 * c]] = gray(2 * r + 1, 2 * c);
@@ -137,8 +156,7 @@ bool GrayConversion::build_table(const AVFrame& like, int frame_index) {
     }
   }
   av_frame_free(&frame);
-  table_width_ = width;
-  return true;
+  return table;
 }
 
 void GrayConversion::convert_with_table(const AVFrame& frame, GrayFrame& out) const {
@@ -153,7 +171,7 @@ void GrayConversion::convert_with_table(const AVFrame& frame, GrayFrame& out) co
     std::uint8_t* out1 = out0 + width;
     for (int c = 0; c < width / 2; ++c) {
       const std::uint8_t* entry =
-          table_.data() + (std::size_t(u[c]) << 16) + (std::size_t(v[c]) << 8);
+          table_->data() + (std::size_t(u[c]) << 16) + (std::size_t(v[c]) << 8);
       out0[2 * c] = entry[y0[2 * c]];
       out0[2 * c + 1] = entry[y0[2 * c + 1]];
       out1[2 * c] = entry[y1[2 * c]];

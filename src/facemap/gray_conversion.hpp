@@ -38,8 +38,12 @@ class GrayConversion {
  private:
   /// OpenCV's route: swscale to BGR24, then BGR to gray.
   void convert_through_bgr(const AVFrame& frame, int frame_index, GrayFrame& out);
-  /// The table for 4:2:0 frames of the size and format of `like`; false when it cannot be made.
-  bool build_table(const AVFrame& like, int frame_index);
+  /// The table for 4:2:0 frames of the size and format of `like`, made once per process and
+  /// shared by the decoders of all files of that kind; null when it cannot be made.
+  std::shared_ptr<const std::vector<std::uint8_t>> shared_table(const AVFrame& like,
+                                                                int frame_index);
+  std::shared_ptr<const std::vector<std::uint8_t>> build_table(const AVFrame& like,
+                                                               int frame_index);
   void convert_with_table(const AVFrame& frame, GrayFrame& out) const;
 
   enum class TableState { untried, in_use, off };
@@ -49,8 +53,8 @@ class GrayConversion {
   std::vector<std::uint8_t> bgr_;
   TableState table_state_ = TableState::untried;
   int table_width_ = 0;
-  /// gray = table_[(U << 16) | (V << 8) | Y]
-  std::vector<std::uint8_t> table_;
+  /// gray = (*table_)[(U << 16) | (V << 8) | Y]
+  std::shared_ptr<const std::vector<std::uint8_t>> table_;
 };
 
 }  // namespace facemap::detail

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -22,6 +23,13 @@ LargeMatrix::LargeMatrix(Eigen::Index rows, Eigen::Index cols) : rows_(rows), co
   // Advice only: refused (no THP in this kernel), it leaves ordinary pages.
   madvise(memory, padded, MADV_HUGEPAGE);
   data_.reset(static_cast<float*>(memory));
+}
+
+void advise_huge_pages(void* data, std::size_t bytes) {
+  const auto begin = reinterpret_cast<std::uintptr_t>(data);
+  const std::uintptr_t first = (begin + kHugePage - 1) / kHugePage * kHugePage;
+  const std::uintptr_t last = (begin + bytes) / kHugePage * kHugePage;
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 }
 
 void LargeMatrix::Free::operator()(float* data) const {

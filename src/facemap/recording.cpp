@@ -1,4 +1,5 @@
 #include <cmath>
+#include <mutex>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -107,12 +108,23 @@ const std::vector<VideoFileInfo>& Recording::files(int view) const {
 void Recording::read_checked(int first, int count, const BatchConsumer& consume,
                              int batch_size) const {
   detail::BoundedQueue<FrameBatch> queue(kQueuedBatches);
+  // Consumed batches come back to the decoder, whose frames are decoded into their buffers: a
+  // new buffer for every frame would be fresh memory, and a page fault per 4 KiB, each time.
+  std::mutex spare_mutex;
+  std::vector<FrameBatch> spare;
   std::thread decoder([&] {
     try {
       std::vector<ViewReader> readers;
       for (const auto& view : views_) readers.emplace_back(view, first);
       for (int start = first; start < first + count; start += batch_size) {
         FrameBatch batch;
+        {
+          const std::lock_guard<std::mutex> lock(spare_mutex);
+          if (!spare.empty()) {
+            batch = std::move(spare.back());
+            spare.pop_back();
+          }
+        }
         batch.first_frame = start;
         batch.views.resize(readers.size());
         const int size = std::min(batch_size, first + count - start);
@@ -128,8 +140,11 @@ void Recording::read_checked(int first, int count, const BatchConsumer& consume,
     }
   });
   try {
-    FrameBatch batch;
-    while (queue.pop(batch)) consume(batch);
+    for (FrameBatch batch; queue.pop(batch); batch = FrameBatch()) {
+      consume(batch);
+      const std::lock_guard<std::mutex> lock(spare_mutex);
+      spare.push_back(std::move(batch));
+    }
   } catch (...) {
     queue.close();
     decoder.join();

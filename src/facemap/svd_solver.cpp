@@ -4,6 +4,8 @@
 
 #include "facemap/svd_solver.hpp"
 
+#include "facemap/large_matrix.hpp"
+
 #include <algorithm>
 #include <numeric>
 #include <random>
@@ -12,6 +14,8 @@
 
 #include <Eigen/Eigenvalues>
 #include <Eigen/QR>
+
+#include "facemap/large_matrix.hpp"
 
 namespace facemap {
 namespace {
@@ -159,7 +163,10 @@ CentredSvd centred_svd_from_gram(const Eigen::Ref<const Eigen::MatrixXf>& centre
   if (wanted <= 0) return {Eigen::MatrixXf(centred.rows(), 0), Eigen::VectorXf(0), {}};
   // Right singular vectors from the Gram matrix; centred * v = u * s.
   const Eigen::MatrixXd right = leading_eigenvectors(gram, wanted, options);
-  Normalised result = normalise(centred * right.cast<float>());
+  Eigen::MatrixXf scaled(centred.rows(), wanted);
+  advise_huge_pages(scaled.data(), sizeof(float) * std::size_t(scaled.size()));
+  scaled.noalias() = centred * right.cast<float>();
+  Normalised result = normalise(std::move(scaled));
   // vectors = centred * (right, mapped), so centred^T * vectors = gram * (right, mapped).
   result.svd.column_projections = (gram * mapped_columns(result.map, right)).cast<float>();
   return std::move(result.svd);

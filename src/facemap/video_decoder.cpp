@@ -6,8 +6,10 @@ extern "C" {
 #include <libavutil/error.h>
 }
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -88,7 +90,9 @@ struct VideoFileDecoder::Impl {
     if (codec == nullptr || packet == nullptr || frame == nullptr) throw std::bad_alloc();
     code = avcodec_parameters_to_context(codec, parameters);
     if (code >= 0) {
-      codec->thread_count = 0;  // FFmpeg's choice for this machine, as OpenCV lets it choose
+      // One decoding thread per core, as OpenCV sets it: FFmpeg's own choice (cores + 1) leaves
+      // more threads than cores to an analysis that keeps both busy.
+      codec->thread_count = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
       code = avcodec_open2(codec, decoder, nullptr);
     }
     if (code < 0) fail(-1, "cannot be opened for decoding (" + error_text(code) + ")");

@@ -11,26 +11,44 @@ namespace {
 // Writes the binned `frame` into `out`, whose rows are `row_stride` floats apart. Written by
 // hand rather than with cv::resize(INTER_AREA), which returns the source's 8-bit depth unless the
 // whole frame is first converted to float: here the block sums stay exact integers, the frame is
-// read once, and the inner loops are plain arrays the compiler vectorises.
-void bin_into(const GrayFrame& frame, int sbin, float* out, Eigen::Index row_stride) {
+// read once, and the inner loops are plain arrays the compiler vectorises. `Sum` holds a block's
+// sum (at most 255 * sbin^2); with kSbin > 0 the bin size is a compile-time constant, which lets
+// the compiler vectorise the sums across each block too (sbin is the same for every frame).
+template <class Sum, int kSbin>
+void bin_rows(const GrayFrame& frame, int runtime_sbin, float* out, Eigen::Index row_stride) {
+  const int sbin = kSbin > 0 ? kSbin : runtime_sbin;
   const FrameSize binned =
       binned_size({static_cast<int>(frame.rows()), static_cast<int>(frame.cols())}, sbin);
   const int width = binned.width * sbin;
   const float scale = 1.0f / static_cast<float>(sbin * sbin);
-  // Column sums of sbin rows: at most 255 * sbin, which fits 32 bits for any sbin.
-  std::vector<std::uint32_t> column_sums(width);
+  std::vector<Sum> column_sums(width);
   for (int y = 0; y < binned.height; ++y) {
-    std::fill(column_sums.begin(), column_sums.end(), 0u);
+    std::fill(column_sums.begin(), column_sums.end(), Sum{0});
     for (int r = 0; r < sbin; ++r) {
       const std::uint8_t* row = frame.data() + (std::size_t(y) * sbin + r) * frame.cols();
-      for (int x = 0; x < width; ++x) column_sums[x] += row[x];
+      for (int x = 0; x < width; ++x) column_sums[x] = Sum(column_sums[x] + row[x]);
     }
     float* binned_row = out + y * row_stride;
     for (int x = 0; x < binned.width; ++x) {
-      std::uint32_t block = 0;
-      for (int c = 0; c < sbin; ++c) block += column_sums[std::size_t(x) * sbin + c];
+      Sum block = 0;
+      for (int c = 0; c < sbin; ++c) block = Sum(block + column_sums[std::size_t(x) * sbin + c]);
       binned_row[x] = static_cast<float>(block) * scale;
     }
+  }
+}
+
+void bin_into(const GrayFrame& frame, int sbin, float* out, Eigen::Index row_stride) {
+  // 16-bit sums hold 255 * sbin^2 up to sbin 16.
+  switch (sbin) {
+    case 2:
+      return bin_rows<std::uint16_t, 2>(frame, sbin, out, row_stride);
+    case 4:
+      return bin_rows<std::uint16_t, 4>(frame, sbin, out, row_stride);
+    case 8:
+      return bin_rows<std::uint16_t, 8>(frame, sbin, out, row_stride);
+    default:
+      if (sbin <= 16) return bin_rows<std::uint16_t, 0>(frame, sbin, out, row_stride);
+      return bin_rows<std::uint32_t, 0>(frame, sbin, out, row_stride);
   }
 }
 

@@ -9,6 +9,14 @@ extern "C" {
 #include <map>
 #include <mutex>
 #include <tuple>
+#include <utility>
+
+// The vector lookup needs AVX-512 VBMI with BW and VL (Ice Lake, Zen 4 and later); the build
+// targets the machine it runs on (-march=native), elsewhere the scalar lookup does it all.
+#if defined(__AVX512VBMI__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+#define FMPIPE_VECTOR_GRAY_LOOKUP 1
+#include <immintrin.h>
+#endif
 
 #include <opencv2/imgproc.hpp>
 
@@ -162,6 +170,7 @@ std::shared_ptr<const std::vector<std::uint8_t>> GrayConversion::build_table(con
 void GrayConversion::convert_with_table(const AVFrame& frame, GrayFrame& out) const {
   const int width = frame.width, height = frame.height;
   out.resize(height, width);
+  const std::uint8_t* table = table_->data();
   for (int r = 0; r < height / 2; ++r) {
     const std::uint8_t* y0 = frame.data[0] + std::size_t(2 * r) * frame.linesize[0];
     const std::uint8_t* y1 = y0 + frame.linesize[0];
@@ -169,14 +178,45 @@ void GrayConversion::convert_with_table(const AVFrame& frame, GrayFrame& out) co
     const std::uint8_t* v = frame.data[2] + std::size_t(r) * frame.linesize[2];
     std::uint8_t* out0 = out.data() + std::size_t(2 * r) * width;
     std::uint8_t* out1 = out0 + width;
-    for (int c = 0; c < width / 2; ++c) {
-      const std::uint8_t* entry =
-          table_->data() + (std::size_t(u[c]) << 16) + (std::size_t(v[c]) << 8);
-      out0[2 * c] = entry[y0[2 * c]];
-      out0[2 * c + 1] = entry[y0[2 * c + 1]];
-      out1[2 * c] = entry[y1[2 * c]];
-      out1[2 * c + 1] = entry[y1[2 * c + 1]];
+    // Chroma samples begin .. end - 1 and their 2 x 2 pixels, one lookup each.
+    const auto look_up = [&](int begin, int end) {
+      for (int k = begin; k < end; ++k) {
+        const std::uint8_t* entry = table + (std::size_t(u[k]) << 16) + (std::size_t(v[k]) << 8);
+        out0[2 * k] = entry[y0[2 * k]];
+        out0[2 * k + 1] = entry[y0[2 * k + 1]];
+        out1[2 * k] = entry[y1[2 * k]];
+        out1[2 * k + 1] = entry[y1[2 * k + 1]];
+      }
+    };
+    int c = 0;
+#ifdef FMPIPE_VECTOR_GRAY_LOOKUP
+    // Where 32 chroma samples in a row are one (U, V) pair, as over most of an infrared or
+    // monochrome camera's image, the 64 x 2 pixels they cover take one 256-entry row of the
+    // table: two 128-byte permutes and a blend on the index's top bit give 64 lookups at once.
+    for (; c + 32 <= width / 2; c += 32) {
+      const __m256i us = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(u + c));
+      const __m256i vs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(v + c));
+      const bool uniform =
+          _mm256_cmpeq_epi8_mask(us, _mm256_set1_epi8(static_cast<char>(u[c]))) == 0xFFFFFFFFu &&
+          _mm256_cmpeq_epi8_mask(vs, _mm256_set1_epi8(static_cast<char>(v[c]))) == 0xFFFFFFFFu;
+      const std::uint8_t* entry = table + (std::size_t(u[c]) << 16) + (std::size_t(v[c]) << 8);
+      if (!uniform) {
+        look_up(c, c + 32);
+        continue;
+      }
+      const __m512i low0 = _mm512_loadu_si512(entry), low1 = _mm512_loadu_si512(entry + 64);
+      const __m512i high0 = _mm512_loadu_si512(entry + 128),
+                    high1 = _mm512_loadu_si512(entry + 192);
+      for (const auto& [in, to] : {std::pair{y0, out0}, std::pair{y1, out1}}) {
+        const __m512i index = _mm512_loadu_si512(in + 2 * c);
+        const __m512i low = _mm512_permutex2var_epi8(low0, index, low1);
+        const __m512i high = _mm512_permutex2var_epi8(high0, index, high1);
+        _mm512_storeu_si512(to + 2 * c,
+                            _mm512_mask_blend_epi8(_mm512_movepi8_mask(index), low, high));
+      }
     }
+#endif
+    look_up(c, width / 2);
   }
 }
 

@@ -35,6 +35,10 @@ bool is_planar_420(int format) {
   return format == AV_PIX_FMT_YUV420P || format == AV_PIX_FMT_YUVJ420P;
 }
 
+GrayConversion::TableKind table_kind(const AVFrame& frame) {
+  return {frame.format, frame.width, frame.height};
+}
+
 std::string format_name(int format) {
   const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(format));
   return name ? name : "unknown pixel format " + std::to_string(format);
@@ -55,19 +59,19 @@ void GrayConversion::convert(const AVFrame& frame, int frame_index, GrayFrame& o
     convert_through_bgr(frame, frame_index, out);
     return;
   }
-  if (table_state_ == TableState::in_use && frame.width == table_width_) {
+  if (table_state_ == TableState::in_use && table_kind(frame) == table_kind_) {
     convert_with_table(frame, out);
     return;
   }
-  // First frame (or a new width): make the table, then keep it only if it reproduces the full
-  // route on this frame exactly.
+  // First frame (or frames of another size or format): make the table, then keep it only if it
+  // reproduces the full route on this frame exactly.
   convert_through_bgr(frame, frame_index, out);
   table_ = shared_table(frame, frame_index);
   if (!table_) {
     table_state_ = TableState::off;
     return;
   }
-  table_width_ = frame.width;
+  table_kind_ = table_kind(frame);
   GrayFrame check;
   convert_with_table(frame, check);
   if (check != out) {
@@ -104,10 +108,9 @@ std::shared_ptr<const std::vector<std::uint8_t>> GrayConversion::shared_table(co
                                                                               int frame_index) {
   // Kept for the life of the process: 16 MiB for each kind of video met (format and size), few.
   static std::mutex mutex;
-  static std::map<std::tuple<int, int, int>, std::shared_ptr<const std::vector<std::uint8_t>>>
-      tables;
+  static std::map<TableKind, std::shared_ptr<const std::vector<std::uint8_t>>> tables;
   const std::lock_guard<std::mutex> lock(mutex);
-  auto& table = tables[{like.format, like.width, like.height}];
+  auto& table = tables[table_kind(like)];
   if (!table) table = build_table(like, frame_index);
   return table;
 }

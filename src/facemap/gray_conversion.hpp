@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <tuple>
 #include <vector>
 
 #include "facemap/video.hpp"
@@ -25,6 +26,9 @@ namespace facemap::detail {
 
 class GrayConversion {
  public:
+  /// The frames a table serves: pixel format, width, height.
+  using TableKind = std::tuple<int, int, int>;
+
   /// `path` names the file in errors.
   explicit GrayConversion(std::filesystem::path path);
   ~GrayConversion();
@@ -52,7 +56,7 @@ class GrayConversion {
   SwsContext* sws_ = nullptr;
   std::vector<std::uint8_t> bgr_;
   TableState table_state_ = TableState::untried;
-  int table_width_ = 0;
+  TableKind table_kind_;
   /// gray = (*table_)[(U << 16) | (V << 8) | Y]
   std::shared_ptr<const std::vector<std::uint8_t>> table_;
 };

@@ -4,8 +4,6 @@
 
 #include "facemap/svd_solver.hpp"
 
-#include "facemap/large_matrix.hpp"
-
 #include <algorithm>
 #include <numeric>
 #include <random>

@@ -26,15 +26,19 @@ std::vector<std::pair<std::string, std::unique_ptr<dj::AutoPopulate>>> computati
 
 /// The folder where a processing task's results are (load) or go (trigger): the task's
 /// facemap_output_dir when set (under the processed-data root for trigger, searched in the data
-/// roots for load), else "<folder of the first video, relative to its root>/facemap_<task id>"
-/// under the processed-data root for trigger and the video's own folder for load. In trigger
-/// mode the folder is created and checked for writing: when it cannot take the results, this
-/// throws naming the folder and the system's reason, before any computation.
+/// roots for load), else, for trigger, "<folder of the first video, relative to its
+/// root>/facemap_<subject>_<session datetime>_recording<id>_task<id>" under the processed-data
+/// root, a name of the task's own key (characters a file name cannot hold written as %XX), and
+/// for load the video's own folder. In trigger mode the folder is created and checked for
+/// writing: when it cannot take the results, this throws naming the folder and the system's
+/// reason, before any computation. A stored folder that another trigger-mode task also stores,
+/// for a recording whose first video has the same name, would have one task's results overwrite
+/// the other's: that throws, naming the other task.
 std::filesystem::path processing_output_dir(const Pipeline& pipe, const DataRoots& roots,
                                             const dj::Row& task_key);
 
-/// The folder of an inference task's results, likewise ("facemap_recordingid<id>_model<id>"),
-/// checked likewise in trigger mode.
+/// The folder of an inference task's results, likewise (trigger mode's default folder ends in
+/// "_model<id>" instead of "_task<id>"), checked likewise in trigger mode.
 std::filesystem::path inference_output_dir(const Pipeline& pipe, const DataRoots& roots,
                                            const dj::Row& task_key);
 

@@ -2,8 +2,6 @@
 
 #include "pipeline/facemap_inference.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -11,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "dj/blob.hpp"
+#include "facemap/partial_file.hpp"
 #include "facemap/pose.hpp"
 #include "facemap/pose_metadata.hpp"
 #include "facemap/torch_file.hpp"
@@ -35,14 +34,12 @@ std::string utc_now() {
   return buffer;
 }
 
-/// Removes a temporary file when it goes out of scope.
-struct TemporaryFile {
-  fs::path path;
-  ~TemporaryFile() {
-    std::error_code ignored;
-    fs::remove(path, ignored);
-  }
-};
+/// The name of the model's temporary copy: the stored file's own base name, unless that could
+/// lead out of the folder (attachments written by other clients may carry any name).
+fs::path model_copy_name(const std::string& stored) {
+  const fs::path name = fs::path(stored).filename();
+  return name.empty() || name == "." || name == ".." ? fs::path("model_state.pt") : name;
+}
 
 }  // namespace
 
@@ -110,17 +107,18 @@ std::any FacemapInferenceMaker::make_compute(const dj::Row& key,
       bodyparts.push_back(name);
     }
   }
-  // LibTorch reads models from files: write the stored weights to a private temporary file.
+  // LibTorch reads models from files: the stored weights go to a temporary file in the output
+  // folder (checked writable, and where a copy a killed worker left is removed on the retry),
+  // removed when the make ends, whichever way.
   const auto& weights = inputs[1].get<dj::Attachment>("model_file");
-  TemporaryFile state{fs::temp_directory_path() /
-                      ("fmpipe_model_" + std::to_string(getpid()) + "_" + weights.filename)};
+  const facemap::PartialFile state(folder / model_copy_name(weights.filename));
   {
-    std::ofstream out(state.path, std::ios::binary);
+    std::ofstream out(state.path(), std::ios::binary);
     out.write(weights.contents.data(), static_cast<std::streamsize>(weights.contents.size()));
-    if (!out) throw std::runtime_error("cannot write " + state.path.string());
+    if (!out) throw std::runtime_error("cannot write " + state.path().string());
   }
   const auto model =
-      facemap::PoseModel::load_state(state.path, pose_params_of_state(state.path, bodyparts));
+      facemap::PoseModel::load_state(state.path(), pose_params_of_state(state.path(), bodyparts));
   const facemap::Recording recording(files);
   facemap::PoseOptions options;
   if (!task.is_null("bbox")) {
@@ -136,11 +134,16 @@ std::any FacemapInferenceMaker::make_compute(const dj::Row& key,
   auto pose = facemap::predict_pose(recording, model, options);
   result.tracks = std::move(pose.keypoints);
   result.nframes = recording.nframes();
-  fs::create_directories(folder);
   facemap::write_pose_h5(h5, result.tracks);
-  // Facemap writes the run's metadata beside the keypoints; its GUI reads both.
-  facemap::write_pose_metadata(
-      folder / (files.front().stem().string() + "_FacemapPose_metadata.pkl"), pose.metadata);
+  // Facemap writes the run's metadata beside the keypoints; its GUI reads both, so keypoints
+  // without their metadata are not left behind.
+  try {
+    facemap::write_pose_metadata(facemap::pose_metadata_path(folder, files.front()), pose.metadata);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(h5, ignored);
+    throw;
+  }
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -1,12 +1,10 @@
 // Where a task's inputs are and where its results go (see computations.hpp).
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
+#include "facemap/partial_file.hpp"
 #include "pipeline/computations.hpp"
 
 namespace fs = std::filesystem;
@@ -33,10 +31,12 @@ fs::path first_file(const Pipeline& pipe, const dj::Row& recording_key) {
   return files.front().get<std::string>("file_path");
 }
 
-/// Creates trigger mode's output folder and checks that a file can be made in it, so that a
+/// Creates trigger mode's output folder and checks that it can be written, so that a
 /// folder that cannot take the results fails the make before its computation, not after it.
-/// Writing a probe file is the test that also holds for root, whom permission bits do not stop
-/// but a read-only file system or a path through a regular file does.
+/// Making something in it is the test that also holds for root, whom permission bits do not stop
+/// but a read-only file system or a path through a regular file does. The probe is a
+/// PartialFile's private folder, so it also removes what a writer killed in this folder left
+/// (facemap/partial_file.hpp) before the retry computes.
 void prepare_output_folder(const fs::path& folder) {
   std::error_code error;
   fs::create_directories(folder, error);
@@ -44,27 +44,94 @@ void prepare_output_folder(const fs::path& folder) {
     throw std::runtime_error("trigger mode: cannot create the output folder " + folder.string() +
                              ": " + error.message());
   }
-  std::string probe = (folder / ".fmpipe_write_test_XXXXXX").string();
-  const int fd = mkstemp(probe.data());
-  if (fd < 0) {
+  try {
+    const facemap::PartialFile probe(folder / ".fmpipe_write_test");
+  } catch (const facemap::FileWriteError& failed) {
     throw std::runtime_error("trigger mode: cannot write into the output folder " +
-                             folder.string() + ": " + std::strerror(errno));
+                             folder.string() + " (" + failed.what() + ")");
   }
-  close(fd);
-  unlink(probe.c_str());
 }
 
-/// The folder of a task's results: `stored` when set, else `fallback_name` beside the video.
-fs::path output_dir(const DataRoots& roots, const std::string& stored, const std::string& mode,
-                    const fs::path& video, const std::string& fallback_name) {
-  if (mode == "trigger") {
+/// `text` with every byte outside [A-Za-z0-9.-] written as %XX: distinct texts give distinct
+/// names, and none holds a folder separator or a character a file system refuses.
+std::string file_name_part(const std::string& text) {
+  static const char* const hex = "0123456789ABCDEF";
+  std::string part;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '.' || c == '-') {
+      part += c;
+    } else {
+      part += {'%', hex[byte >> 4], hex[byte & 15]};
+    }
+  }
+  return part;
+}
+
+/// "<subject>_<YYYY-MM-DD_HH-MM-SS>_recording<id>": a recording's key as a file name, distinct
+/// for distinct keys. The session's datetime comes in PostgreSQL's canonical text, so mapping
+/// its ' ' and ':' keeps it distinct.
+std::string recording_name(const dj::Row& task) {
+  std::string session = task.get<std::string>("session_datetime");
+  std::replace(session.begin(), session.end(), ' ', '_');
+  std::replace(session.begin(), session.end(), ':', '-');
+  return file_name_part(task.get<std::string>("subject")) + "_" + session + "_recording" +
+         std::to_string(task.get<int>("recording_id"));
+}
+
+/// Where a task's results are written or read, and what names its folder.
+struct TaskOutput {
+  const char* table;          ///< the task table
+  const char* dir_attribute;  ///< its stored output folder
+  std::string name_suffix;    ///< ends the name of trigger mode's default folder
+};
+
+/// Trigger mode writes `<folder>/<first video stem>_...`: a task whose stored folder is also
+/// another trigger task's, for a recording whose first video has the same name, would overwrite
+/// that task's results and have its own overwritten. Refused, naming both tasks.
+void refuse_shared_folder(const Pipeline& pipe, const TaskOutput& output, const dj::Row& task,
+                          const fs::path& video) {
+  const dj::Table tasks = pipe.table(output.table);
+  const auto key_names = tasks.heading().primary_key();
+  // "a/b", "a/b/" and "a/./b" are one folder.
+  const auto normal = [](const std::string& stored) {
+    return (fs::path(stored) / "").lexically_normal();
+  };
+  const std::string stored = task.get<std::string>(output.dir_attribute);
+  dj::FetchOptions options;
+  options.attributes = key_names;
+  options.attributes.push_back(output.dir_attribute);
+  for (const auto& other : (tasks & dj::Row{{"task_mode", "trigger"}}).fetch(options)) {
+    const dj::Row other_key = other.project(key_names);
+    if (other_key == task.project(key_names) ||
+        normal(other.get<std::string>(output.dir_attribute)) != normal(stored) ||
+        first_file(pipe, other_key).stem() != video.stem()) {
+      continue;
+    }
+    throw std::runtime_error(
+        "trigger mode: the output folder '" + stored + "' is also that of task " +
+        other_key.to_display() + ", whose results for a video named " + video.stem().string() +
+        " would overwrite these; give each task its own " + output.dir_attribute);
+  }
+}
+
+/// The folder of a task's results (see computations.hpp).
+fs::path output_dir(const Pipeline& pipe, const DataRoots& roots, const TaskOutput& output,
+                    const dj::Row& task_key) {
+  const auto task = (pipe.table(output.table) & task_key).fetch1();
+  const std::string stored = task.get<std::string>(output.dir_attribute);
+  const fs::path video = first_file(pipe, task_key);
+  if (task.get<std::string>("task_mode") == "trigger") {
     if (roots.processed_root().empty()) {
       throw std::runtime_error(
           "no processed-data root is set (FACEMAP_PROCESSED_DATA_DIR or FACEMAP_ROOT_DATA_DIR)");
     }
+    if (!stored.empty()) refuse_shared_folder(pipe, output, task, video);
     const fs::path folder =
         roots.processed_root() /
-        (stored.empty() ? video.parent_path() / fallback_name : fs::path(stored));
+        (stored.empty()
+             ? video.parent_path() / ("facemap_" + recording_name(task) + "_" + output.name_suffix)
+             : fs::path(stored));
     prepare_output_folder(folder);
     return folder;
   }
@@ -103,19 +170,18 @@ std::vector<fs::path> recording_files(const Pipeline& pipe, const DataRoots& roo
 
 fs::path processing_output_dir(const Pipeline& pipe, const DataRoots& roots,
                                const dj::Row& task_key) {
-  const auto task = (pipe.table("facial_behavior_estimation.FacemapTask") & task_key).fetch1();
-  return output_dir(roots, task.get<std::string>("facemap_output_dir"),
-                    task.get<std::string>("task_mode"), first_file(pipe, task_key),
-                    "facemap_" + std::to_string(task.get<int>("facemap_task_id")));
+  return output_dir(pipe, roots,
+                    {"facial_behavior_estimation.FacemapTask", "facemap_output_dir",
+                     "task" + std::to_string(task_key.get<int>("facemap_task_id"))},
+                    task_key);
 }
 
 fs::path inference_output_dir(const Pipeline& pipe, const DataRoots& roots,
                               const dj::Row& task_key) {
-  const auto task = (pipe.table("facemap_inference.FacemapInferenceTask") & task_key).fetch1();
-  return output_dir(roots, task.get<std::string>("facemap_inference_output_dir"),
-                    task.get<std::string>("task_mode"), first_file(pipe, task_key),
-                    "facemap_recordingid" + std::to_string(task.get<int>("recording_id")) +
-                        "_model" + std::to_string(task.get<int>("model_id")));
+  return output_dir(pipe, roots,
+                    {"facemap_inference.FacemapInferenceTask", "facemap_inference_output_dir",
+                     "model" + std::to_string(task_key.get<int>("model_id"))},
+                    task_key);
 }
 
 }  // namespace pipeline

@@ -90,7 +90,8 @@ TEST_F(FacemapPipeline, TriggerModeOnASyntheticFace) {
   EXPECT_EQ(made.at("facial_behavior_estimation.RecordingInfo"), 1);
   EXPECT_EQ(made.at("facial_behavior_estimation.FacemapProcessing"), 1);
   EXPECT_EQ(made.at("facial_behavior_estimation.FacialSignal"), 1);
-  EXPECT_TRUE(fs::exists(processed / "m1/s1/facemap_0/face_proc.npy"));
+  EXPECT_TRUE(fs::exists(processed /
+                         "m1/s1/facemap_m1_2024-05-06_07-08-09_recording0_task0/face_proc.npy"));
 
   const auto info = pipe.table("facial_behavior_estimation.RecordingInfo").fetch1();
   EXPECT_EQ(info.get<int>("nframes"), 240);
@@ -146,7 +147,8 @@ TEST_F(FacemapPipeline, TriggerModeOnASyntheticFace) {
   dj::Row task_key = task.recording;
   task_key.set("facemap_task_id", 0);
   const auto from_db = pipeline::fetch_facial_signal(pipe, task_key);
-  const auto from_file = facemap::read_proc_file(processed / "m1/s1/facemap_0/face_proc.npy");
+  const auto from_file = facemap::read_proc_file(
+      processed / "m1/s1/facemap_m1_2024-05-06_07-08-09_recording0_task0/face_proc.npy");
   ASSERT_EQ(from_db.svd_regions.size(), from_file.svd_regions.size());
   for (size_t r = 0; r < from_db.svd_regions.size(); ++r) {
     EXPECT_EQ(from_db.svd_regions[r].motion_svd->masks, from_file.svd_regions[r].motion_svd->masks);

@@ -100,10 +100,13 @@ TEST_F(BadInput, BrokenVideosAreRecordedAndLeaveNothingBehind) {
       fmtest::expect_mentions(job_error(table, recording), {bad[i].file_named, bad[i].reason});
     }
     EXPECT_EQ(tables_changed(recording, before[i]), std::set<std::string>{});
-    EXPECT_FALSE(fs::exists(roots.processed_root() / "m1/s1/facemap_0" /
-                            (fs::path(bad[i].files.front()).stem().string() + "_proc.npy")));
+    EXPECT_FALSE(
+        fs::exists(roots.processed_root() / "m1/s1" /
+                   ("facemap_m1_2024-05-06_07-08-09_recording" + std::to_string(i + 1) + "_task0") /
+                   (fs::path(bad[i].files.front()).stem().string() + "_proc.npy")));
   }
-  EXPECT_TRUE(fs::exists(roots.processed_root() / "m1/s1/facemap_0/good_proc.npy"));
+  EXPECT_TRUE(fs::exists(roots.processed_root() /
+                         "m1/s1/facemap_m1_2024-05-06_07-08-09_recording0_task0/good_proc.npy"));
   EXPECT_EQ(pipe->table(kRecordingInfo).fetch1().get<int>("nframes"), 30);
 }
 

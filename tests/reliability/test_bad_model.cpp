@@ -107,12 +107,14 @@ TEST_F(BadModelInput, BadModelFilesAreRecordedAndLeaveNothingBehind) {
     // Only the recording's info, made in the same run, is new.
     EXPECT_EQ(tables_changed(keys[i + 1], before[i]),
               std::set<std::string>{"facial_behavior_estimation.RecordingInfo"});
-    EXPECT_FALSE(fs::exists(roots.processed_root() / "m1/s1" /
-                            ("facemap_recordingid0_model" + std::to_string(i + 1)) /
-                            "face_FacemapPose.h5"));
+    // No keypoints, and no temporary copy of the model either.
+    EXPECT_TRUE(
+        fs::is_empty(roots.processed_root() / "m1/s1" /
+                     ("facemap_m1_2024-05-06_07-08-09_recording0_model" + std::to_string(i + 1))));
   }
   EXPECT_EQ((pipe->table("facemap_inference.FacemapInference.BodyPartPosition") & keys[0]).count(),
             15);
   EXPECT_TRUE(
-      fs::exists(roots.processed_root() / "m1/s1/facemap_recordingid0_model0/face_FacemapPose.h5"));
+      fs::exists(roots.processed_root() /
+                 "m1/s1/facemap_m1_2024-05-06_07-08-09_recording0_model0/face_FacemapPose.h5"));
 }

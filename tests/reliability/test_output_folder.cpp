@@ -68,11 +68,15 @@ TEST_F(OutputFolder, UnwritableFolderIsAnErrorNamingItAndARetryAfterTheFixSuccee
     return "trigger mode: cannot create the output folder " +
            (recordings->processed / "m1/r0" / folder).string() + ": Not a directory";
   };
-  EXPECT_EQ(error_of(fmtest::kProcessing).error_message,
-            "std::runtime_error: " + cannot_create("facemap_0"));
-  EXPECT_EQ(error_of(kInference).error_message,
-            "std::runtime_error: " + cannot_create("facemap_recordingid0_model1"));
-  EXPECT_NE(first.find(cannot_create("facemap_0")), std::string::npos) << first;
+  EXPECT_EQ(
+      error_of(fmtest::kProcessing).error_message,
+      "std::runtime_error: " + cannot_create("facemap_m1_2024-05-06_07-08-09_recording0_task0"));
+  EXPECT_EQ(
+      error_of(kInference).error_message,
+      "std::runtime_error: " + cannot_create("facemap_m1_2024-05-06_07-08-09_recording0_model1"));
+  EXPECT_NE(first.find(cannot_create("facemap_m1_2024-05-06_07-08-09_recording0_task0")),
+            std::string::npos)
+      << first;
   for (const auto& table :
        {fmtest::kProcessing, fmtest::kFacialSignal, kInference, kInference + ".BodyPartPosition"}) {
     EXPECT_EQ(recordings->count(table), 0) << table;
@@ -86,9 +90,11 @@ TEST_F(OutputFolder, UnwritableFolderIsAnErrorNamingItAndARetryAfterTheFixSuccee
   EXPECT_NE(retry.find("worker: 3 made, 0 errors"), std::string::npos) << retry;
   EXPECT_EQ(recordings->count(fmtest::kFacialSignal), 1);
   EXPECT_EQ(recordings->count(kInference + ".BodyPartPosition"), 15);
-  EXPECT_TRUE(fs::exists(recordings->processed / "m1/r0/facemap_0/face_proc.npy"));
+  EXPECT_TRUE(fs::exists(recordings->processed /
+                         "m1/r0/facemap_m1_2024-05-06_07-08-09_recording0_task0/face_proc.npy"));
   EXPECT_TRUE(
-      fs::exists(recordings->processed / "m1/r0/facemap_recordingid0_model1/face_FacemapPose.h5"));
+      fs::exists(recordings->processed /
+                 "m1/r0/facemap_m1_2024-05-06_07-08-09_recording0_model1/face_FacemapPose.h5"));
   for (const auto& table : {fmtest::kProcessing, kInference}) {
     EXPECT_TRUE(recordings->jobs(table).list().empty()) << table;
   }
@@ -101,7 +107,8 @@ TEST_F(OutputFolder, FullFolderIsAnErrorNamingTheFileAndARetryAfterTheFixSucceed
   synth.nframes = 300;
   recordings->add(0, synth);
   recordings->populate(fmtest::kRecordingInfo);
-  const fs::path proc_file = recordings->processed / "m1/r0/facemap_0/face_proc.npy";
+  const fs::path proc_file =
+      recordings->processed / "m1/r0/facemap_m1_2024-05-06_07-08-09_recording0_task0/face_proc.npy";
   constexpr rlim_t kLimit = 16 << 10;
 
   fmtest::ChildLimits full;

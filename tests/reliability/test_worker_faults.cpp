@@ -129,8 +129,9 @@ TEST_F(WorkerFaults, KilledInsideTheInsertTransactionLeavesNoPartialRows) {
   const double kill_to_finish = std::chrono::duration<double>(Clock::now() - killed_at).count();
   EXPECT_EQ(recordings->count(fmtest::kFacialSignal), 1);
   // Every component the engine wrote is in the database.
-  const auto written =
-      facemap::read_proc_file(recordings->processed / "m1/r0/facemap_0/face_proc.npy");
+  const auto written = facemap::read_proc_file(
+      recordings->processed /
+      "m1/r0/facemap_m1_2024-05-06_07-08-09_recording0_task0/face_proc.npy");
   EXPECT_EQ(recordings->count(fmtest::kFacialSignal + ".MotionSVD"),
             written.svd_regions.at(0).motion_svd->masks.cols());
   EXPECT_EQ(recordings->count(fmtest::kFacialSignal + ".Pupil"), 1);

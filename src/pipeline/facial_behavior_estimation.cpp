@@ -11,6 +11,7 @@
 #include "facemap/version.hpp"
 #include "pipeline/facial_behavior_estimation.hpp"
 #include "pipeline/task_params.hpp"
+#include "proc_file_owner.hpp"
 
 namespace fs = std::filesystem;
 
@@ -165,8 +166,11 @@ std::vector<dj::Row> FacialSignalMaker::make_fetch(const dj::Row& key) {
 
 std::any FacialSignalMaker::make_compute(const dj::Row& key, const std::vector<dj::Row>&) {
   const auto files = recording_files(pipe_, roots_, key);
-  return facemap::read_proc_file(
-      proc_file_path(processing_output_dir(pipe_, roots_, key), files.front()));
+  const fs::path proc_file =
+      proc_file_path(processing_output_dir(pipe_, roots_, key), files.front());
+  auto result = facemap::read_proc_file(proc_file);
+  detail::check_proc_file_owner(pipe_, key, files, proc_file, result);
+  return result;
 }
 
 void FacialSignalMaker::make_insert(const dj::Row& key, const std::any& computed,

@@ -1,7 +1,8 @@
 // Results that cannot collide. Recordings that point at the same video file (two mice in one
 // camera view, a session re-ingested under a corrected date) each get their own result file,
-// and FacialSignal stores each its own regions; trigger-mode tasks whose stored folder would make
-// them write the same file are refused.
+// and FacialSignal stores each its own regions; a file in a task's folder that was made from
+// another recording is refused; trigger-mode tasks whose stored folder would make them write the
+// same file are refused.
 
 #include "facemap/synth.hpp"
 #include "pipeline/tasks.hpp"
@@ -94,6 +95,63 @@ TEST_F(ResultCollisions, RecordingsOfOneVideoFileEachGetTheirOwnResults) {
     EXPECT_TRUE(fs::exists(folder / name / "face_proc.npy")) << name;
   }
   EXPECT_EQ(files_under(folder).size(), 3u);
+}
+
+TEST_F(ResultCollisions, FacialSignalRefusesAFileMadeFromAnotherRecording) {
+  fs::create_directories(raw / "m1/s1/short");
+  write_video("m1/s1/face.avi", 96, 40);
+  write_video("m1/s1/short/face.avi", 96, 30);  // same name, fewer frames
+  write_video("m1/s1/side.avi", 96, 40);        // same frame count, another name
+  const auto made_here = entry(0, {"m1/s1/face.avi"});
+  const auto shorter = entry(1, {"m1/s1/short/face.avi"});
+  const auto other_name = entry(2, {"m1/s1/side.avi"});
+  pipeline::ingest(*pipe, {made_here, shorter, other_name});
+  add_task(pipeline::recording_key(made_here), {});
+  populate_all();
+  const std::string trigger_folder = "m1/s1/facemap_m1_2024-05-06_07-08-09_recording0_task0";
+  const fs::path made = roots.processed_root() / trigger_folder / "face_proc.npy";
+  ASSERT_TRUE(fs::exists(made));
+
+  // Load-mode tasks that find recording 0's file: in its folder, and copied under another name.
+  fs::create_directories(raw / "copied");
+  fs::copy_file(made, raw / "copied/side_proc.npy");
+  add_task(pipeline::recording_key(shorter), {}, "load", trigger_folder);
+  add_task(pipeline::recording_key(other_name), {}, "load", "copied");
+  const dj::Row shorter_task = task_key(pipeline::recording_key(shorter));
+  const dj::Row other_task = task_key(pipeline::recording_key(other_name));
+  const auto before_shorter = rows_matching(shorter_task);
+  const auto before_other = rows_matching(other_task);
+
+  auto results = populate_all();
+  EXPECT_EQ(results[kFacialSignal].made, 0);
+  EXPECT_EQ(results[kFacialSignal].errors.size(), 2u);
+  fmtest::expect_mentions(job_error(kFacialSignal, shorter_task),
+                          {made.string() + " is not the result of recording", "recording_id: 1",
+                           "it holds 40 frames, the recording has 30"});
+  fmtest::expect_mentions(job_error(kFacialSignal, other_task),
+                          {(raw / "copied/side_proc.npy").string(), "recording_id: 2",
+                           "it was made from [face.avi], the recording's files are [side.avi]"});
+  // FacemapProcessing only found the files; FacialSignal kept nothing.
+  EXPECT_EQ(tables_changed(shorter_task, before_shorter), std::set<std::string>{kProcessing});
+  EXPECT_EQ(tables_changed(other_task, before_other), std::set<std::string>{kProcessing});
+}
+
+TEST_F(ResultCollisions, FacialSignalWithoutTheRecordingsInfoIsRefused) {
+  write_video("m1/s1/face.avi");
+  const auto recording = entry(0, {"m1/s1/face.avi"});
+  pipeline::ingest(*pipe, {recording});
+  add_task(pipeline::recording_key(recording), {});
+  dj::PopulateOptions options;
+  options.suppress_errors = true;
+  dj::PopulateResult signal;
+  for (auto& [name, table] : pipeline::computations(*pipe, roots)) {
+    if (name == kProcessing) table->populate(options);
+    if (name == kFacialSignal) signal = table->populate(options);
+  }
+  EXPECT_EQ(signal.made, 0);
+  fmtest::expect_mentions(
+      job_error(kFacialSignal, task_key(pipeline::recording_key(recording))),
+      {"has no RecordingInfo", "face_proc.npy", "populate RecordingInfo first"});
 }
 
 TEST_F(ResultCollisions, TriggerTasksWhoseStoredFolderWouldMakeThemWriteOneFileAreRefused) {

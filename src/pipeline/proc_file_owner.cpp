@@ -1,0 +1,58 @@
+// Checking that a _proc.npy belongs to the key importing it (proc_file_owner.hpp).
+
+#include "proc_file_owner.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace pipeline::detail {
+namespace {
+
+/// The name of a file recorded on any system: what follows the last '/' or '\'.
+std::string base_name(const std::string& recorded) {
+  const auto slash = recorded.find_last_of("/\\");
+  return slash == std::string::npos ? recorded : recorded.substr(slash + 1);
+}
+
+/// "[a.avi, b.avi]"
+std::string name_list(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+  return "[" + list + "]";
+}
+
+}  // namespace
+
+void check_proc_file_owner(const Pipeline& pipe, const dj::Row& key,
+                           const std::vector<fs::path>& files, const fs::path& file,
+                           const facemap::FacemapResult& result) {
+  const dj::Row recording = key.project({"subject", "session_datetime", "recording_id"});
+  const auto info = pipe.table("facial_behavior_estimation.RecordingInfo") & recording;
+  if (!info.exists()) {
+    throw std::runtime_error("recording " + recording.to_display() +
+                             " has no RecordingInfo, whose frame count shows whether " +
+                             file.string() + " is its result; populate RecordingInfo first");
+  }
+  const int nframes = info.fetch1({"nframes"}).get<int>("nframes");
+  std::vector<std::string> expected, recorded;
+  for (const auto& path : files) expected.push_back(path.filename().string());
+  for (const auto& name : result.filenames) recorded.push_back(base_name(name));
+
+  std::string differences;
+  if (result.nframes != nframes) {
+    differences += "it holds " + std::to_string(result.nframes) + " frames, the recording has " +
+                   std::to_string(nframes);
+  }
+  if (recorded != expected) {
+    differences += (differences.empty() ? "" : "; ") + std::string("it was made from ") +
+                   name_list(recorded) + ", the recording's files are " + name_list(expected);
+  }
+  if (!differences.empty()) {
+    throw std::runtime_error(file.string() + " is not the result of recording " +
+                             recording.to_display() + ": " + differences);
+  }
+}
+
+}  // namespace pipeline::detail

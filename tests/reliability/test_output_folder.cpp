@@ -6,8 +6,9 @@
 //    write permission, this stops root too (tests may run as root in CI).
 //  - full: the worker runs with a file-size limit (RLIMIT_FSIZE, SIGXFSZ ignored), so writing
 //    the result file fails with EFBIG, as a full disk fails with ENOSPC; a small tmpfs would
-//    need mount privileges.
+//    need mount privileges. Nothing is left under the file's name, nor any part of it.
 
+#include <cstdio>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -119,6 +120,9 @@ TEST_F(OutputFolder, FullFolderIsAnErrorNamingTheFileAndARetryAfterTheFixSucceed
   EXPECT_NE(error.error_message.find(proc_file.string()), std::string::npos) << error.error_message;
   EXPECT_NE(error.error_message.find("File too large"), std::string::npos) << error.error_message;
   EXPECT_EQ(recordings->count(fmtest::kProcessing), 0);
+  // Nothing is under the file's name, and no part of it (nor its temporary folder) is left.
+  const std::vector<fs::path> left(fs::directory_iterator(proc_file.parent_path()), {});
+  EXPECT_EQ(left, std::vector<fs::path>{});
 
   const std::string reset = run_fmpipe({"jobs", "reset"});
   EXPECT_NE(reset.find(fmtest::kProcessing + ": 1 error(s) reset"), std::string::npos) << reset;
@@ -127,4 +131,6 @@ TEST_F(OutputFolder, FullFolderIsAnErrorNamingTheFileAndARetryAfterTheFixSucceed
   EXPECT_EQ(recordings->count(fmtest::kFacialSignal), 1);
   EXPECT_GT(fs::file_size(proc_file), kLimit);  // the limit did cut the write short
   EXPECT_TRUE(recordings->jobs(fmtest::kProcessing).list().empty());
+  std::printf("figure full_disk_whole_file %.0f KiB\n", fs::file_size(proc_file) / 1024.0);
+  std::printf("figure full_disk_entries_left_after_the_failure %zu\n", left.size());
 }

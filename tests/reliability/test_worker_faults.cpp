@@ -6,15 +6,22 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "dj/jobs.hpp"
+#include "facemap/pose_model.hpp"
 #include "facemap/proc_file.hpp"
+#include "pipeline/tasks.hpp"
 #include "support/child_process.hpp"
 #include "support/synthetic_recordings.hpp"
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -49,6 +56,25 @@ bool wait_until_inserting(dj::Connection& observer, long long backend_pid) {
     std::this_thread::sleep_for(1ms);
   }
   return false;
+}
+
+/// The temporary file a writer is filling in `folder` (facemap/partial_file.hpp), once it has
+/// bytes in it; empty after 120 s.
+fs::path wait_for_partial_file(const fs::path& folder, const std::string& name) {
+  for (const auto deadline = Clock::now() + 120s; Clock::now() < deadline;) {
+    std::error_code error;
+    for (fs::directory_iterator entry(folder, error), end; !error && entry != end;
+         entry.increment(error)) {
+      const fs::path file = entry->path() / name;
+      std::error_code absent;
+      if (entry->path().filename().string().rfind(".fmpipe-partial-", 0) == 0 &&
+          fs::file_size(file, absent) > 0 && !absent) {
+        return file;
+      }
+    }
+    std::this_thread::sleep_for(100us);
+  }
+  return {};
 }
 
 }  // namespace
@@ -137,4 +163,94 @@ TEST_F(WorkerFaults, KilledInsideTheInsertTransactionLeavesNoPartialRows) {
   EXPECT_EQ(recordings->count(fmtest::kFacialSignal + ".Pupil"), 1);
   EXPECT_TRUE(recordings->jobs(fmtest::kFacialSignal).list().empty());
   std::printf("figure worker_kill_in_insert_to_finish %.1f s\n", kill_to_finish);
+}
+
+TEST_F(WorkerFaults, KilledWhileWritingItsResultLeavesNothingUnderItsName) {
+  facemap::SynthParams synth;
+  synth.height = 128;
+  synth.width = 128;
+  synth.nframes = 3000;
+  // 500 components: a result file of 10 MB, whose write and flush to disk take tens of ms.
+  recordings->add(0, synth, 500);
+  recordings->populate(fmtest::kRecordingInfo);
+  const fs::path folder =
+      recordings->processed / "m1/r0/facemap_m1_2024-05-06_07-08-09_recording0_task0";
+  const fs::path proc_file = folder / "face_proc.npy";
+
+  auto victim = fmtest::ChildProcess::fmpipe({"populate", "FacemapProcessing", "--reserve"},
+                                             recordings->environment());
+  const fs::path partial = wait_for_partial_file(folder, "face_proc.npy");
+  ASSERT_FALSE(partial.empty()) << victim.output();
+  victim.signal(SIGKILL);
+  EXPECT_EQ(victim.wait(10s).code, 128 + SIGKILL);
+  const auto written_at_kill = fs::file_size(partial);
+  const auto under_the_name = fs::exists(proc_file) ? fs::file_size(proc_file) : 0;
+
+  // Nothing is under the final name; what the victim wrote is in its temporary file.
+  EXPECT_FALSE(fs::exists(proc_file));
+  EXPECT_EQ(recordings->count(fmtest::kProcessing), 0);
+
+  // The next worker removes the temporary file before computing, and writes the whole file.
+  auto rescuer = fmtest::ChildProcess::fmpipe({"worker"}, recordings->environment());
+  ASSERT_EQ(rescuer.wait(120s).code, 0) << rescuer.output();
+  EXPECT_NE(rescuer.output().find("removed " + partial.parent_path().string() +
+                                  ", left by process " + std::to_string(victim.pid())),
+            std::string::npos)
+      << rescuer.output();
+  EXPECT_NE(rescuer.output().find("worker: 2 made, 0 errors"), std::string::npos)
+      << rescuer.output();
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder))
+    names.push_back(entry.path().filename().string());
+  EXPECT_EQ(names, std::vector<std::string>{"face_proc.npy"});
+  const auto whole = fs::file_size(proc_file);
+  EXPECT_LE(written_at_kill, whole);  // all of it when the kill came before the rename
+  EXPECT_EQ(facemap::read_proc_file(proc_file).nframes, 3000);
+  EXPECT_EQ(recordings->count(fmtest::kFacialSignal + ".MotionSVD"), 500);
+  std::printf("figure kill_in_write_written_at_kill %.1f MB\n", written_at_kill / 1e6);
+  std::printf("figure kill_in_write_whole_file %.1f MB\n", whole / 1e6);
+  std::printf("figure kill_in_write_under_the_name_after_the_kill %ju bytes\n",
+              static_cast<std::uintmax_t>(under_the_name));
+}
+
+TEST_F(WorkerFaults, KilledInInferenceItsModelCopyIsRemovedByTheNextWorker) {
+  facemap::SynthParams synth;
+  synth.height = 96;
+  synth.width = 96;
+  synth.nframes = 40;  // the copy lives through the whole inference: seconds
+  const dj::Row task = recordings->add(0, synth);
+  pipeline::register_model(recordings->pipe, 1, "demo",
+                           fs::path(FMPIPE_SOURCE_DIR) / "models/facemap_demo_state.pt",
+                           facemap::facemap_bodyparts());
+  pipeline::InferenceTask inference;
+  inference.recording = task.project({"subject", "session_datetime", "recording_id"});
+  inference.model_id = 1;
+  pipeline::add_inference_task(recordings->pipe, inference);
+  const fs::path folder =
+      recordings->processed / "m1/r0/facemap_m1_2024-05-06_07-08-09_recording0_model1";
+  // The system's temporary folder, where the copy went before, is watched too.
+  const fs::path temporary = recordings->folder / "tmp";
+  fs::create_directories(temporary);
+  auto environment = recordings->environment();
+  environment.push_back("TMPDIR=" + temporary.string());
+
+  auto victim =
+      fmtest::ChildProcess::fmpipe({"populate", "FacemapInference", "--reserve"}, environment);
+  const fs::path copy = wait_for_partial_file(folder, "facemap_demo_state.pt");
+  ASSERT_FALSE(copy.empty()) << victim.output();
+  victim.signal(SIGKILL);
+  EXPECT_EQ(victim.wait(10s).code, 128 + SIGKILL);
+  EXPECT_TRUE(fs::exists(copy));  // the kill left it
+  EXPECT_TRUE(fs::is_empty(temporary));
+
+  auto rescuer = fmtest::ChildProcess::fmpipe({"worker", "FacemapInference"}, environment);
+  ASSERT_EQ(rescuer.wait(120s).code, 0) << rescuer.output();
+  EXPECT_NE(rescuer.output().find("removed " + copy.parent_path().string()), std::string::npos)
+      << rescuer.output();
+  EXPECT_EQ(recordings->count("facemap_inference.FacemapInference.BodyPartPosition"), 15);
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder))
+    names.insert(entry.path().filename().string());
+  EXPECT_EQ(names, (std::set<std::string>{"face_FacemapPose.h5", "face_FacemapPose_metadata.pkl"}));
+  EXPECT_TRUE(fs::is_empty(temporary));
 }

@@ -22,11 +22,16 @@ void add_processing_task(Pipeline& pipe, const ProcessingTask& task) {
   if (task.mode != "trigger" && task.mode != "load") {
     throw std::invalid_argument("task mode must be 'trigger' or 'load', not '" + task.mode + "'");
   }
+  const dj::BlobValue params = to_facemap_params(task.params);
+  // The stored dict must be one that processing honours: it is read back here as populate
+  // will read it, so that a region it cannot use is refused now, naming the key.
+  if (task.mode == "trigger")
+    read_facemap_params(params, task.params.motion_svd, task.params.movie_svd);
   dj::Row row = task.recording;
   row.set("facemap_task_id", task.task_id);
   row.set("facemap_output_dir", task.output_dir);
   row.set("task_mode", task.mode);
-  row.set("facemap_params", dj::to_blob(to_facemap_params(task.params)));
+  row.set("facemap_params", dj::to_blob(params));
   row.set("do_mot_svd", task.params.motion_svd);
   row.set("do_mov_svd", task.params.movie_svd);
   row.set("task_description", task.description);

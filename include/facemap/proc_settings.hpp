@@ -49,6 +49,10 @@ struct ProcSettings {
   SettingsWarnings warnings;           ///< keys given but not used
 };
 
+/// The `rtype` Facemap's GUI gives a region of `type`: "Pupil", "motion SVD", "Blink",
+/// "Running", "Keypoints".
+const char* rtype_label(RoiType type);
+
 /// Reads one region dict. `where` prefixes messages ("rois[2]"). Throws std::invalid_argument
 /// "<where>.<key>: <reason>" for a missing or malformed key; adds the keys not used to
 /// `warnings`. For a pupil or blink region the saturation is required (0 < s <= 255): without

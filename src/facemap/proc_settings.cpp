@@ -169,22 +169,6 @@ Value reflector_dict(const RoiMask& mask) {
   return Value::dict(std::move(fields));
 }
 
-const char* default_region_name(RoiType type) {
-  switch (type) {
-    case RoiType::pupil:
-      return "Pupil";
-    case RoiType::motion:
-      return "motion SVD";
-    case RoiType::blink:
-      return "Blink";
-    case RoiType::running:
-      return "Running";
-    case RoiType::keypoint_box:
-      return "Keypoints";
-  }
-  return "";
-}
-
 // What the analysis needs of a region beyond what the reader checks.
 void check_for_analysis(const Roi& roi, const std::string& where, bool has_saturation) {
   if (roi.type != RoiType::pupil && roi.type != RoiType::blink) return;
@@ -252,6 +236,22 @@ std::vector<std::string> first_view_names(const Value& value) {
 
 }  // namespace
 
+const char* rtype_label(RoiType type) {
+  switch (type) {
+    case RoiType::pupil:
+      return "Pupil";
+    case RoiType::motion:
+      return "motion SVD";
+    case RoiType::blink:
+      return "Blink";
+    case RoiType::running:
+      return "Running";
+    case RoiType::keypoint_box:
+      return "Keypoints";
+  }
+  return "";
+}
+
 Roi read_roi_dict(const Dict& fields, const std::string& where, SettingsWarnings& warnings) {
   const auto required = [&](const char* key) -> const Value& {
     const Value* value = fields.find(key);
@@ -266,7 +266,7 @@ Roi read_roi_dict(const Dict& fields, const std::string& where, SettingsWarnings
               "box), not " +
                   std::to_string(code));
   roi.type = static_cast<RoiType>(code);
-  roi.name = default_region_name(roi.type);
+  roi.name = rtype_label(roi.type);
   roi.yrange = index_range(required("yrange"), where + ".yrange");
   roi.xrange = index_range(required("xrange"), where + ".xrange");
   const int rows = static_cast<int>(roi.yrange.size()), cols = static_cast<int>(roi.xrange.size());
@@ -319,7 +319,7 @@ Roi read_roi_dict(const Dict& fields, const std::string& where, SettingsWarnings
 Value roi_dict(const Roi& roi, std::size_t index) {
   Dict fields;
   fields.set("rind", Value::integer(static_cast<int>(roi.type)));
-  fields.set("rtype", Value::str(roi.name.empty() ? default_region_name(roi.type) : roi.name));
+  fields.set("rtype", Value::str(roi.name.empty() ? rtype_label(roi.type) : roi.name));
   fields.set("iROI", Value::integer(static_cast<std::int64_t>(index)));
   fields.set("ivid", Value::integer(roi.view));
   fields.set("color", Value::tuple({Value::real(255), Value::real(0), Value::real(0)}));

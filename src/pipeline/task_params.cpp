@@ -14,22 +14,6 @@ namespace {
 
 namespace pickle = facemap::pickle;
 
-const char* type_name(facemap::RoiType type) {
-  switch (type) {
-    case facemap::RoiType::pupil:
-      return "Pupil";
-    case facemap::RoiType::motion:
-      return "motion SVD";
-    case facemap::RoiType::blink:
-      return "Blink";
-    case facemap::RoiType::running:
-      return "Running";
-    case facemap::RoiType::keypoint_box:
-      return "Keypoints";
-  }
-  return "?";
-}
-
 const pickle::Dict& as_dict(const pickle::Value& value) {
   if (value.kind() != pickle::Value::Kind::dict)
     throw std::invalid_argument("facemap_params: expected a dict, found " + value.kind_name());
@@ -78,7 +62,7 @@ facemap::Roi rectangle_roi(facemap::RoiType type, int y0, int y1, int x0, int x1
   }
   facemap::Roi roi;
   roi.type = type;
-  roi.name = type_name(type);
+  roi.name = facemap::rtype_label(type);
   roi.yrange.resize(static_cast<size_t>(y1 - y0));
   std::iota(roi.yrange.begin(), roi.yrange.end(), y0);
   roi.xrange.resize(static_cast<size_t>(x1 - x0));

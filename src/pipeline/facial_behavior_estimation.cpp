@@ -12,6 +12,7 @@
 #include "facemap/process.hpp"
 #include "facemap/version.hpp"
 #include "pipeline/facial_behavior_estimation.hpp"
+#include "pipeline/task_checks.hpp"
 #include "pipeline/task_params.hpp"
 
 namespace fs = std::filesystem;
@@ -198,18 +199,21 @@ std::any FacemapProcessingMaker::make_compute(const dj::Row& key,
                                               const std::vector<dj::Row>& inputs) {
   const dj::Row& task = inputs.front();
   const auto files = recording_files(pipe_, roots_, key);
-  const fs::path folder = processing_output_dir(pipe_, roots_, key);
-  const fs::path proc_file = proc_file_path(folder, files.front());
   const TaskSettings settings =
       read_facemap_params(dj::unpack_blob(task, "facemap_params"), task.get<bool>("do_mot_svd"),
                           task.get<bool>("do_mov_svd"));
   if (task.get<std::string>("task_mode") == "load") {
-    check_loadable(proc_file, settings);
+    check_loadable(proc_file_path(processing_output_dir(pipe_, roots_, key), files.front()),
+                   settings);
     return std::string(facemap::version());
   }
   for (const std::string& warning : settings.warnings) dj::warn_in_make(warning);
   warn_about_plan(settings, files);
   const facemap::Recording recording(files);
+  // The inputs first, the output folder after: a task that cannot run leaves no folder.
+  check_processing_params(settings.params, recording.view_sizes().front());
+  const fs::path folder = processing_output_dir(pipe_, roots_, key);
+  const fs::path proc_file = proc_file_path(folder, files.front());
   spdlog::info("FacemapProcessing {}: {} frames from {} file(s) -> {}", key.to_display(),
                recording.nframes(), files.size(), proc_file.string());
   std::string last_stage;

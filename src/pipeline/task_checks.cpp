@@ -64,9 +64,13 @@ void check_processing_params(const facemap::SvdParams& params,
     const std::string binned_text = fmt::format("binned frame of {}x{} pixels at sbin {}",
                                                 binned.height, binned.width, params.sbin);
     const auto rows =
-        roi.yrange_bin.empty() ? facemap::binned_range(roi.yrange, params.sbin) : roi.yrange_bin;
-    const auto columns =
-        roi.xrange_bin.empty() ? facemap::binned_range(roi.xrange, params.sbin) : roi.xrange_bin;
+        roi.yrange_bin.empty() ? facemap::binned_rows(roi.yrange, params.sbin) : roi.yrange_bin;
+    auto columns =
+        roi.xrange_bin.empty() ? facemap::binned_columns(roi.xrange, params.sbin) : roi.xrange_bin;
+    // Facemap's column rule may reach one column into a partial last block; processing cuts
+    // that column with a warning (facemap/analysis_plan.hpp), so it is no reason to refuse.
+    if (roi.xrange_bin.empty() && !columns.empty() && columns.back() == binned.width)
+      columns.pop_back();
     if (rows.empty() || columns.empty()) {
       refuse(region, fmt::format("is smaller than one binned pixel at sbin {}", params.sbin));
     }

@@ -41,8 +41,9 @@ class TaskChecks : public fmtest::BadInputPipeline {
     }
     return "accepted";
   }
+  // Pupil and blink regions need a saturation (they are refused without one); 100 will do.
   static facemap::Roi region(facemap::RoiType type, int y0, int y1, int x0, int x1) {
-    return pipeline::rectangle_roi(type, y0, y1, x0, x1);
+    return pipeline::rectangle_roi(type, y0, y1, x0, x1, 100);
   }
 };
 
@@ -54,7 +55,7 @@ TEST_F(TaskChecks, OutOfRangeParametersAreRefusedWhenTheTaskIsCreated) {
   fmtest::expect_mentions(refusal(sbin), {"processing task 1 of recording", "sbin", "at least 1"});
   auto components = task(2);
   components.params.components = 0;
-  fmtest::expect_mentions(refusal(components), {"components 0: must be at least 1"});
+  fmtest::expect_mentions(refusal(components), {"ncomp: must be at least 1, not 0"});
   auto view = task(3);
   view.params.rois = {region(facemap::RoiType::pupil, 10, 20, 10, 20)};
   view.params.rois[0].view = 1;

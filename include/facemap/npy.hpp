@@ -1,7 +1,8 @@
 #pragma once
 // numpy's .npy files (format versions 1.0, 2.0 and 3.0): numeric arrays of any supported dtype
 // and memory order, and object arrays, whose payload is a pickle (how np.save stores a dict such
-// as Facemap's proc file).
+// as Facemap's proc file). Writing replaces a file only once the new one is complete
+// (facemap/partial_file.hpp).
 
 #include <filesystem>
 #include <stdexcept>

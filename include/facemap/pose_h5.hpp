@@ -29,7 +29,8 @@ class PoseFileError : public std::runtime_error {
 /// Facemap's own files; match columns by name, not position.
 PoseTracks read_pose_h5(const std::filesystem::path& path);
 
-/// Writes `tracks` in Facemap's layout (replacing the file), recording the bodyparts' order.
+/// Writes `tracks` in Facemap's layout, recording the bodyparts' order. The file is replaced
+/// only once the new one is complete (facemap/partial_file.hpp).
 /// Throws PoseFileError when the three matrices do not all have bodyparts.size() columns and
 /// the same number of rows, or when HDF5 fails.
 void write_pose_h5(const std::filesystem::path& path, const PoseTracks& tracks);

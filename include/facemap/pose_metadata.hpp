@@ -29,8 +29,9 @@ std::filesystem::path pose_h5_path(const std::filesystem::path& folder,
 std::filesystem::path pose_metadata_path(const std::filesystem::path& folder,
                                          const std::filesystem::path& video);
 
-/// Writes the metadata pickle as Facemap does (Python reads it with pickle.load). Throws
-/// PoseFileError naming the file when it cannot be written.
+/// Writes the metadata pickle as Facemap does (Python reads it with pickle.load), whole or not at
+/// all (facemap/partial_file.hpp). Throws PoseFileError naming the file when it cannot be
+/// written.
 void write_pose_metadata(const std::filesystem::path& path, const PoseMetadata& metadata);
 
 /// Reads a metadata pickle of Facemap's or ours. Throws PoseFileError (facemap/pose_h5.hpp)

@@ -48,7 +48,7 @@ FacemapResult read_proc_file(const std::filesystem::path& path);
 /// so that Facemap's GUI and np.load(path, allow_pickle=True).item() can read it. Only
 /// single-view results can be written (Facemap's multi-view tiling is not reproduced): a result
 /// with several views throws ProcFileError, as does a trace whose roi_index is not a region of
-/// its kind.
+/// its kind. The file is replaced only once the new one is complete (facemap/partial_file.hpp).
 void write_proc_file(const std::filesystem::path& path, const FacemapResult& result);
 
 }  // namespace facemap

@@ -32,7 +32,8 @@ pickle::Value read_torch_file(const std::filesystem::path& path);
 /// Writes `value` as torch.save(value, path) would, every NdArray becoming a CPU tensor with its
 /// own storage, so that torch.load and read_torch_file return it. Dicts are written as plain
 /// dicts, which torch's load_state_dict accepts as it accepts an OrderedDict. The archive is
-/// named after the file's stem, as torch.save names it. Throws TorchFileError.
+/// named after the file's stem, as torch.save names it. The file is replaced only once the new
+/// one is complete (facemap/partial_file.hpp). Throws TorchFileError.
 void write_torch_file(const std::filesystem::path& path, const pickle::Value& value);
 
 }  // namespace facemap

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "dj/connection.hpp"
+#include "facemap/partial_file.hpp"
 #include "facemap/pose_h5.hpp"
 #include "facemap/proc_file.hpp"
 #include "pipeline/results.hpp"
@@ -20,7 +21,8 @@ namespace {
 /// One column per trace, one row per frame.
 void write_csv(const fs::path& path,
                const std::vector<std::pair<std::string, Eigen::VectorXd>>& columns) {
-  std::ofstream out(path);
+  facemap::PartialFile partial(path);
+  std::ofstream out(partial.path());
   for (size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c].first;
   out << "\n";
   const Eigen::Index rows = columns.empty() ? 0 : columns.front().second.size();
@@ -28,7 +30,9 @@ void write_csv(const fs::path& path,
     for (size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c].second(t);
     out << "\n";
   }
+  out.close();
   if (!out) throw std::runtime_error("cannot write " + path.string());
+  partial.commit();
   std::cout << "wrote " << path.string() << "\n";
 }
 

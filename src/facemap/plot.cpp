@@ -9,6 +9,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "facemap/partial_file.hpp"
+
 namespace facemap::detail {
 namespace {
 
@@ -294,13 +296,15 @@ cv::Mat diverging_image(const Eigen::MatrixXf& image, double limit) {
 }
 
 void write_png(const std::filesystem::path& png, const cv::Mat& image) {
+  PartialFile partial(png);  // keeps the name, whose extension tells imwrite the format
   bool written = false;
   try {
-    written = cv::imwrite(png.string(), image);
+    written = cv::imwrite(partial.path().string(), image);
   } catch (const cv::Exception& e) {
     throw std::runtime_error(png.string() + ": cannot write the figure: " + e.what());
   }
   if (!written) throw std::runtime_error(png.string() + ": cannot write the figure");
+  partial.commit();
 }
 
 }  // namespace facemap::detail

@@ -96,7 +96,8 @@ std::string tick_label(double value, double step);
 /// -limit / +limit (clipped beyond).
 cv::Mat diverging_image(const Eigen::MatrixXf& image, double limit);
 
-/// Writes `image` as a PNG; throws std::runtime_error naming the file when it cannot.
+/// Writes `image` as a PNG, whole or not at all (facemap/partial_file.hpp); throws
+/// std::runtime_error naming the file when it cannot.
 void write_png(const std::filesystem::path& png, const cv::Mat& image);
 
 }  // namespace facemap::detail

@@ -4,6 +4,8 @@
 
 #include <hdf5.h>
 
+#include "facemap/partial_file.hpp"
+
 namespace facemap {
 namespace {
 
@@ -116,6 +118,29 @@ class PoseFile {
   std::string path_;
 };
 
+// The group /Facemap with one group of datasets per bodypart, in `file`.
+void write_tracks(const PoseFile& pose, hid_t file, const PoseTracks& tracks) {
+  const auto count = static_cast<Eigen::Index>(tracks.bodyparts.size());
+  const Handle ordered = pose.opened(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "configure /Facemap");
+  pose.check(
+      H5Pset_link_creation_order(ordered.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+      "recording the bodyparts' order");
+  const Handle root =
+      pose.opened(H5Gcreate2(file, root_group, H5P_DEFAULT, ordered.get(), H5P_DEFAULT), H5Gclose,
+                  "create the group /Facemap");
+  for (Eigen::Index column = 0; column < count; ++column) {
+    const std::string& bodypart = tracks.bodyparts[column];
+    const Handle group =
+        pose.opened(H5Gcreate2(root.get(), bodypart.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                    H5Gclose, "create the group /Facemap/" + bodypart);
+    const Eigen::MatrixXf* const matrices[] = {&tracks.x, &tracks.y, &tracks.likelihood};
+    for (int coordinate = 0; coordinate < 3; ++coordinate)
+      pose.write_values(group.get(), bodypart, coordinate_names[coordinate],
+                        matrices[coordinate]->col(column));
+  }
+  pose.check(H5Fflush(file, H5F_SCOPE_LOCAL), "writing the file");
+}
+
 }  // namespace
 
 PoseTracks read_pose_h5(const std::filesystem::path& path) {
@@ -159,27 +184,19 @@ void write_pose_h5(const std::filesystem::path& path, const PoseTracks& tracks) 
     if (bodypart.empty() || bodypart.find('/') != std::string::npos || bodypart == ".")
       pose.fail("'" + bodypart + "' cannot name an HDF5 group");
 
-  const QuietHdf5Errors quiet;
-  const Handle file = pose.opened(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                                  H5Fclose, "create the file");
-  const Handle ordered = pose.opened(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "configure /Facemap");
-  pose.check(
-      H5Pset_link_creation_order(ordered.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-      "recording the bodyparts' order");
-  const Handle root =
-      pose.opened(H5Gcreate2(file.get(), root_group, H5P_DEFAULT, ordered.get(), H5P_DEFAULT),
-                  H5Gclose, "create the group /Facemap");
-  for (Eigen::Index column = 0; column < count; ++column) {
-    const std::string& bodypart = tracks.bodyparts[column];
-    const Handle group =
-        pose.opened(H5Gcreate2(root.get(), bodypart.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                    H5Gclose, "create the group /Facemap/" + bodypart);
-    const Eigen::MatrixXf* const matrices[] = {&tracks.x, &tracks.y, &tracks.likelihood};
-    for (int coordinate = 0; coordinate < 3; ++coordinate)
-      pose.write_values(group.get(), bodypart, coordinate_names[coordinate],
-                        matrices[coordinate]->col(column));
+  try {
+    PartialFile partial(path);
+    {
+      const QuietHdf5Errors quiet;
+      const Handle file =
+          pose.opened(H5Fcreate(partial.path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                      H5Fclose, "create the file");
+      write_tracks(pose, file.get(), tracks);
+    }  // closed before it takes its name
+    partial.commit();
+  } catch (const FileWriteError& error) {
+    throw PoseFileError(error.what());
   }
-  pose.check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "writing the file");
 }
 
 }  // namespace facemap

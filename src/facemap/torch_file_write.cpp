@@ -4,6 +4,7 @@
 
 #include <caffe2/serialize/inline_container.h>
 
+#include "facemap/partial_file.hpp"
 #include "facemap/pickle.hpp"
 #include "facemap/torch_file.hpp"
 #include "torch_storage.hpp"
@@ -106,13 +107,20 @@ void write_torch_file(const std::filesystem::path& path, const pickle::Value& va
     options.persistent_id = storage_id;
     const std::string data_pickle = pickle::write_pickle(encoded, options);
 
-    caffe2::serialize::PyTorchStreamWriter archive(path.string());
-    archive.writeRecord("data.pkl", data_pickle.data(), data_pickle.size());
-    for (std::size_t key = 0; key < encoder.storages().size(); ++key) {
-      const std::vector<std::uint8_t>& bytes = encoder.storages()[key]->bytes();
-      archive.writeRecord("data/" + std::to_string(key), bytes.data(), bytes.size());
+    PartialFile partial(path);
+    {
+      // The writer names the archive after the file's stem, which the temporary file shares.
+      caffe2::serialize::PyTorchStreamWriter archive(partial.path().string());
+      archive.writeRecord("data.pkl", data_pickle.data(), data_pickle.size());
+      for (std::size_t key = 0; key < encoder.storages().size(); ++key) {
+        const std::vector<std::uint8_t>& bytes = encoder.storages()[key]->bytes();
+        archive.writeRecord("data/" + std::to_string(key), bytes.data(), bytes.size());
+      }
+      archive.writeEndOfFile();
     }
-    archive.writeEndOfFile();
+    partial.commit();
+  } catch (const FileWriteError& error) {
+    throw TorchFileError(error.what());
   } catch (const c10::Error& error) {
     throw TorchFileError(path.string() + ": cannot write (" + error.what_without_backtrace() + ")");
   } catch (const std::exception& error) {

@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config ccache git
   libpqxx-dev libssl-dev postgresql-15 libopencv-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libeigen3-dev libtorch-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libhdf5-dev libyaml-cpp-dev zlib1g-dev
-  python3-psycopg2 python3-numpy)
+  ffmpeg  # the command line: tests make Matroska and WebM videos with it
+  python3-psycopg2 python3-numpy
+  # DataJoint's own Python client (../shared/tools/datajoint-python), for interoperability tests
+  python3-pandas python3-networkx python3-pydot python3-pymysql python3-deepdiff
+  python3-pyparsing python3-fsspec python3-tqdm python3-packaging)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,7 +3,8 @@
 #   sbatch --array=1-16 examples/workers/slurm_workers.sh
 # Each task runs one fmpipe worker; keys are reserved atomically, so no two workers compute the
 # same key, and a task that is killed (time limit, preemption, node failure) leaves its key to
-# the others. Point every task at the shared server with DATABASE_URL (or PGHOST/PGUSER and a
+# the others. A task whose worker had a failed key ends FAILED (exit status 1; `fmpipe jobs
+# list` shows why). Point every task at the shared server with DATABASE_URL (or PGHOST/PGUSER and a
 # ~/.pgpass file readable only by you); never put the password on the command line.
 #SBATCH --job-name=facemap-workers
 #SBATCH --cpus-per-task=8

@@ -40,6 +40,7 @@ struct JobProgress {
   long long reserved = 0;
   long long errors = 0;
   long long ignored = 0;
+  long long warned = 0;  ///< done with warnings (kept as 'success' rows holding them)
 };
 
 /// The job table of one target table; created on first use.
@@ -59,9 +60,14 @@ class JobTable {
   std::optional<Row> reserve_next();
   /// Reserves one given key if it is pending; false when another worker has it.
   bool reserve(const Row& key);
-  /// The key is done: its job row is deleted (DataJoint's default), the lock released. Call it
-  /// inside the transaction that inserted the results, so both commit together.
-  void complete(pqxx::transaction_base& tx, const Row& key);
+  /// The key is done: its job row is deleted (DataJoint's default). Call it inside the
+  /// transaction that inserted the results, so both commit together, then unlock(). A make
+  /// that gave `warnings` keeps its row instead, as status 'success' (DataJoint's state for a
+  /// kept completed job) with error_message "warning: ...; warning: ...", so that what was not
+  /// honoured stays on record beside the result; refresh() re-pends such a row when its result
+  /// is deleted.
+  void complete(pqxx::transaction_base& tx, const Row& key,
+                const std::vector<std::string>& warnings = {});
   /// Releases the key's session lock after the transaction that completed it has ended.
   void unlock(const Row& key);
   /// Records an error (message cut to 2047 characters, stack as a blob) and releases the key.
@@ -85,6 +91,9 @@ class JobTable {
 
  private:
   SqlFragment key_condition(const Row& key) const;
+  /// The upsert of a finished job: `status` with its message and (optional) stack.
+  SqlFragment finished_row(const Row& key, const std::string& status, const std::string& message,
+                           const std::optional<std::string>& stack) const;
   /// Reserves the first key of `candidates` (a SELECT of key columns) whose lock is free.
   std::optional<Row> reserve_first(const SqlFragment& candidates);
 

@@ -51,6 +51,12 @@ void request_stop();
 /// Throws StopRequested when a stop was requested: long computations call it now and then.
 void check_stop();
 
+/// Records a warning about the key whose make() runs on this thread: something given was not
+/// honoured, or the result deserves a look. It is logged at once and, when the make commits,
+/// kept with the key's job (JobTable::complete) and in PopulateResult::warnings. Outside a make
+/// it is only logged.
+void warn_in_make(const std::string& message);
+
 /// Order in which populate() takes keys.
 enum class PopulateOrder { original, reverse, random };
 
@@ -69,7 +75,8 @@ struct PopulateResult {
   long long made = 0;                               ///< keys computed and inserted
   long long skipped = 0;                            ///< taken by another worker, or done meanwhile
   std::vector<std::pair<Row, std::string>> errors;  ///< key and message, when suppressed
-  bool stopped = false;                             ///< a stop was requested
+  std::vector<std::pair<Row, std::string>> warnings;  ///< key and warning, of keys made
+  bool stopped = false;                               ///< a stop was requested
 };
 
 /// The computation of one Imported or Computed table.

@@ -26,10 +26,17 @@ FrameSize binned_size(FrameSize full, int sbin);
 /// Averages each sbin x sbin block of `frame`, cropped to whole blocks.
 BinnedImage bin_frame(const GrayFrame& frame, int sbin);
 
-/// The binned indices of a region's consecutive full-resolution indices `full_range`:
-/// floor(first / sbin) up to, not including, floor((last + 1) / sbin). (Facemap's rule; for the
-/// fixture's motion region, rows 80..149 give 20..36 and columns 10..99 give 2..24.)
-std::vector<int> binned_range(const std::vector<int>& full_range, int sbin);
+/// The binned rows of a region's consecutive full-resolution rows `full_range`, by Facemap's
+/// rule: floor(first / sbin) up to, not including, floor(last / sbin). (The fixture's motion
+/// region, rows 80..149, gives 20..36.)
+std::vector<int> binned_rows(const std::vector<int>& full_range, int sbin);
+
+/// The binned columns, by Facemap's rule for columns, which differs from its rule for rows:
+/// floor(first / sbin) up to, not including, last / sbin unrounded, so that one more column is
+/// included when `last` is not a multiple of sbin (columns 10..97 give 2..24, rows 10..97 would
+/// give 2..23). Facemap writes np.arange(floor(x0 / sbin), floor(x1) / sbin), its parentheses
+/// misplaced; we keep its extent so that masks have the shape of Facemap's.
+std::vector<int> binned_columns(const std::vector<int>& full_range, int sbin);
 
 /// The binned views of a recording, side by side.
 class BinnedCanvas {
@@ -42,6 +49,8 @@ class BinnedCanvas {
   FrameSize size() const { return size_; }
   /// height * width.
   int pixels() const { return size_.height * size_.width; }
+  /// Number of views.
+  int views() const { return static_cast<int>(views_.size()); }
   /// Binned size of a view.
   FrameSize view_size(int view) const { return views_.at(view).size; }
   /// The canvas column where a view starts.
@@ -53,7 +62,8 @@ class BinnedCanvas {
   /// The canvas pixels (row-major indices) that belong to a view: all but the padding.
   std::vector<int> view_pixels() const;
   /// The canvas pixels of a rectangle region, row-major within the region. Uses the region's
-  /// binned ranges, or computes them with binned_range() when they are empty. Throws
+  /// binned ranges, or computes them with binned_rows() / binned_columns() when they are empty.
+  /// Throws
   /// std::invalid_argument naming the region when it lies outside its view.
   std::vector<int> region_pixels(const Roi& roi) const;
 

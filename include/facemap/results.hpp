@@ -91,6 +91,9 @@ struct FacemapResult {
   std::vector<PupilTrace> pupils;
   std::vector<BlinkTrace> blinks;
   std::vector<RunningTrace> running;
+  /// What the analysis could not do exactly as asked, for the caller to pass on (kept in
+  /// memory only: the proc file does not hold it).
+  std::vector<std::string> warnings;
 };
 
 }  // namespace facemap

@@ -53,8 +53,10 @@ std::vector<FrameRange> mean_image_segments(int nframes);
 /// floor(linspace(0, nframes - nt - 1, n)) (0 when that is negative).
 std::vector<FrameRange> svd_chunks(int nframes);
 
-/// Components kept from each chunk: min(250, chunk frames - 1).
-int components_per_chunk(int chunk_frames);
+/// Components kept from each chunk: min(250, chunk frames - 1), as Facemap keeps them; when
+/// the recording is a single chunk, Facemap keeps min(`components`, chunk frames - 1) instead
+/// (it then has no merge to make), and so do we.
+int components_per_chunk(int chunk_frames, std::size_t chunks, int components);
 
 /// Returns the binned frames of a range as columns (canvas pixels x count).
 using BinnedReader = std::function<Eigen::MatrixXf(FrameRange)>;

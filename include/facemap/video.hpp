@@ -6,10 +6,12 @@
 // gray values are exactly those of OpenCV's VideoCapture followed by cvtColor(COLOR_BGR2GRAY),
 // as Facemap reads videos.
 //
-// Frame counts are exact: opening a file counts its packets by demuxing it without decoding
-// (cheap), and a file whose container announces more frames than it holds is reported as
-// truncated. Decoding then checks that every counted frame decodes, so a frame that cannot be
-// read is an error naming the file and the frame, never a silently repeated or missing frame.
+// Frame counts are exact: opening a file counts its video packets by demuxing it without
+// decoding (cheap), never trusting duration x frame rate. A file whose packets end before what
+// its container announces is reported as truncated: fewer frames than AVI's or MP4's frame count,
+// or streams that stop short of the duration Matroska and WebM announce instead. Decoding then
+// checks that every counted frame decodes, so a frame that cannot be read is an error naming the
+// file and the frame, never a silently repeated or missing frame.
 
 #include <chrono>
 #include <cstdint>
@@ -94,6 +96,12 @@ struct VideoFileInfo {
   std::filesystem::path path;
   int nframes = 0;  ///< exact: the packets in the file, counted by demuxing
   double fps = 0;   ///< frames per second, fractional where the container says so (29.97)
+  /// Seconds from the first frame's timestamp to the end of the last frame (nframes / fps for a
+  /// file without timestamps): the real length, also at a variable frame rate.
+  double duration = 0;
+  /// Whether the time between frames departs from 1 / fps by more than a quarter of a frame. The
+  /// frames are then analysed one per index all the same; probe_video_file warns.
+  bool variable_frame_rate = false;
   FrameSize size;
   /// When the container records its creation time (MP4 / QuickTime `mvhd`); absent otherwise.
   std::optional<std::chrono::system_clock::time_point> creation_time;
@@ -101,12 +109,14 @@ struct VideoFileInfo {
 
 /// Opens a video file and describes it, counting its frames by demuxing (no decoding). Throws
 /// VideoError for a missing file, a file that is not a readable video, or a truncated one
-/// (fewer frames than its container announces; the error names the first missing frame).
+/// (fewer frames or a shorter duration than its container announces; the error names the first
+/// missing frame).
 VideoFileInfo probe_video_file(const std::filesystem::path& path);
 
 /// The video files of one recording: one or more views, each a list of files in time order.
-/// Every view must have the same number of frames in total; frames are numbered across the
-/// files of a view (the second file's first frame follows the first file's last).
+/// Every view must have the same number of frames in total, and every file the frame size and
+/// frame rate of its view's first; frames are numbered across the files of a view (the second
+/// file's first frame follows the first file's last).
 class Recording : public FrameSource {
  public:
   /// One view made of `files`, played one after another.
@@ -119,7 +129,7 @@ class Recording : public FrameSource {
   int view_count() const { return static_cast<int>(views_.size()); }
   /// Frames per second of the first file of the first view.
   double fps() const;
-  /// nframes() / fps(), in seconds.
+  /// The first view's files' durations (VideoFileInfo::duration) summed, in seconds.
   double duration_seconds() const;
   /// Creation time of the first file of the first view, when its container records one.
   std::optional<std::chrono::system_clock::time_point> creation_time() const;

@@ -4,9 +4,12 @@
 #include <memory>
 #include <regex>
 
+#include <spdlog/spdlog.h>
+
 #include "commands.hpp"
 #include "dj/connection.hpp"
 #include "facemap/pose_model.hpp"
+#include "facemap/proc_settings.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/task_params.hpp"
 #include "pipeline/tasks.hpp"
@@ -44,9 +47,29 @@ facemap::Roi parse_roi(const std::string& text) {
                         : type == "motion" ? facemap::RoiType::motion
                         : type == "blink"  ? facemap::RoiType::blink
                                            : facemap::RoiType::running;
+  if ((type == "pupil" || type == "blink") && !m[6].matched) {
+    throw std::invalid_argument("--roi '" + text + "': a " + type +
+                                " region needs its saturation (the intensity threshold, 0-255, "
+                                "that pixels of the eye are darker than): write " +
+                                text + ":SATURATION");
+  }
   return pipeline::rectangle_roi(roi_type, std::stoi(m[2].str()), std::stoi(m[3].str()),
                                  std::stoi(m[4].str()), std::stoi(m[5].str()),
                                  m[6].matched ? std::stod(m[6].str()) : 0.0);
+}
+
+/// The regions and settings of a `_proc.npy` saved by Facemap's GUI (with or without results)
+/// into `params`; the file's sbin, fullSVD and ncomp apply unless given on the command line.
+void apply_rois_file(const std::string& file, const CLI::App& command, facemap::SvdParams& params) {
+  const facemap::ProcSettings settings = facemap::read_proc_settings(file);
+  for (const auto& warning : settings.warnings) spdlog::warn("{}: {}", file, warning);
+  if (!command.count("--sbin")) params.sbin = settings.sbin;
+  if (!command.count("--no-full-frame")) params.full_frame = settings.full_svd;
+  if (!command.count("--components") && settings.components)
+    params.components = *settings.components;
+  params.rois.insert(params.rois.end(), settings.rois.begin(), settings.rois.end());
+  std::cout << file << ": " << settings.rois.size() << " region(s), sbin " << params.sbin
+            << (params.full_frame ? ", full-frame SVD" : ", no full-frame SVD") << "\n";
 }
 
 }  // namespace
@@ -79,6 +102,7 @@ void add_ingest_commands(CLI::App& app) {
     int sbin = 4;
     int components = 500;
     std::vector<std::string> rois;
+    std::string rois_file;
     bool no_full_frame = false, no_motion = false, movie = false;
     std::string output_dir, description;
   };
@@ -94,14 +118,20 @@ void add_ingest_commands(CLI::App& app) {
   svd->add_option("--sbin", processing->sbin, "Spatial binning")->capture_default_str();
   svd->add_option("--components", processing->components, "Components per region")
       ->capture_default_str();
-  svd->add_option("--roi", processing->rois, "type:y0:y1:x0:x1[:saturation] (repeatable)");
+  svd->add_option("--roi", processing->rois,
+                  "type:y0:y1:x0:x1[:saturation], rows y0..y1-1 and columns x0..x1-1 "
+                  "(repeatable; pupil and blink need the saturation)");
+  svd->add_option("--rois-from", processing->rois_file,
+                  "A _proc.npy saved by Facemap's GUI: its regions of every type with their "
+                  "ellipses, reflectors and saturations, and its sbin and fullSVD")
+      ->check(CLI::ExistingFile);
   svd->add_flag("--no-full-frame", processing->no_full_frame, "Skip the full-frame SVD");
   svd->add_flag("--no-motion-svd", processing->no_motion, "Skip the motion SVD");
   svd->add_flag("--movie-svd", processing->movie, "Also compute the movie SVD");
   svd->add_option("--output-dir", processing->output_dir,
                   "Results folder, relative to the data roots");
   svd->add_option("--description", processing->description, "Task description");
-  svd->callback([processing] {
+  svd->callback([processing, svd] {
     auto connection = dj::Connection::open_default();
     pipeline::Pipeline pipe(*connection);
     pipeline::ProcessingTask spec;
@@ -113,6 +143,7 @@ void add_ingest_commands(CLI::App& app) {
     spec.params.full_frame = !processing->no_full_frame;
     spec.params.motion_svd = !processing->no_motion;
     spec.params.movie_svd = processing->movie;
+    if (!processing->rois_file.empty()) apply_rois_file(processing->rois_file, *svd, spec.params);
     for (const auto& roi : processing->rois) spec.params.rois.push_back(parse_roi(roi));
     spec.output_dir = processing->output_dir;
     spec.description = processing->description;

@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "dj/connection.hpp"
+#include "pipeline/migrations.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/sql_helpers.hpp"
 
@@ -71,6 +72,10 @@ void add_init_command(CLI::App& app) {
     }
     pipeline::Pipeline pipe(*connection, options->prefix);
     for (const auto& name : pipe.table_names()) std::cout << name << "\n";
+    const auto migrated = pipeline::migrate_stored_rows(pipe);
+    if (migrated.facemap_tasks > 0)
+      std::cout << "migrated the facemap_params of " << migrated.facemap_tasks
+                << " FacemapTask row(s) to Facemap's form\n";
     // The helpers are a convenience: a database where they cannot be created keeps its tables.
     try {
       pipeline::install_sql_helpers(pipe);

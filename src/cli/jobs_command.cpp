@@ -60,7 +60,8 @@ void add_jobs_command(CLI::App& app) {
 
   auto* list = add_table(jobs->add_subcommand("list", "List jobs (errors with their messages)"));
   list->add_option("--status", options->status,
-                   "pending, reserved, error or ignore (default: error)");
+                   "pending, reserved, error, ignore, or success (keys made with warnings, "
+                   "which are kept with them) (default: error)");
   list->add_flag("--stack", options->stacks, "Print each error's stack too");
   list->callback([options] {
     auto connection = dj::Connection::open_default();

@@ -74,7 +74,14 @@ dj::WorkerResult run_one_worker(const PopulateArgs& args) {
   return dj::run_worker(select(all, args.tables), options);
 }
 
-/// Forks `count` worker processes and waits for them; returns how many failed.
+/// The error that makes fmpipe exit non-zero when keys failed, so that a batch system (Slurm,
+/// Kubernetes) sees the failure; the failed keys are in the job tables.
+std::runtime_error failed_keys(long long count) {
+  return std::runtime_error(std::to_string(count) + " key(s) failed; see `fmpipe jobs list`");
+}
+
+/// Forks `count` worker processes and waits for them; returns how many failed (a worker with a
+/// failed key is one).
 int run_worker_processes(const PopulateArgs& args, int count) {
   std::vector<pid_t> children;
   for (int w = 0; w < count; ++w) {
@@ -86,6 +93,7 @@ int run_worker_processes(const PopulateArgs& args, int count) {
         const auto result = run_one_worker(args);
         spdlog::info("worker {}: {} made, {} errors, {} reconnection(s)", getpid(), result.made,
                      result.errors, result.reconnections);
+        if (result.errors > 0) code = 1;
       } catch (const std::exception& e) {
         spdlog::error("worker {}: {}", getpid(), e.what());
         code = 1;
@@ -156,8 +164,7 @@ void add_populate_commands(CLI::App& app) {
       if (result.stopped)
         throw std::runtime_error("stopped by a signal; the key in hand went back to pending");
     }
-    if (errors)
-      throw std::runtime_error(std::to_string(errors) + " key(s) failed; see `fmpipe jobs list`");
+    if (errors) throw failed_keys(errors);
   });
 
   auto* worker =
@@ -170,13 +177,18 @@ void add_populate_commands(CLI::App& app) {
   worker->callback([args] {
     if (args->workers > 1) {
       const int failed = run_worker_processes(*args, args->workers);
-      if (failed) throw std::runtime_error(std::to_string(failed) + " worker process(es) failed");
+      if (failed) {
+        throw std::runtime_error(std::to_string(failed) +
+                                 " worker process(es) failed or had failed keys; see the log and "
+                                 "`fmpipe jobs list`");
+      }
       return;
     }
     const auto result = run_one_worker(*args);
     std::cout << "worker: " << result.made << " made, " << result.errors << " errors, "
               << result.reconnections << " reconnection(s)" << (result.stopped ? " (stopped)" : "")
               << "\n";
+    if (result.errors > 0) throw failed_keys(result.errors);
   });
 }
 

@@ -20,18 +20,19 @@ std::vector<std::string> auto_populated_tables(const pipeline::Pipeline& pipe) {
 }
 
 void add_status_command(CLI::App& app) {
-  auto* status =
-      app.add_subcommand("status", "Show per table: keys done, pending, reserved, errors");
+  auto* status = app.add_subcommand(
+      "status", "Show per table: keys done, pending, reserved, errors, done with warnings");
   status->callback([] {
     auto connection = dj::Connection::open_default();
     pipeline::Pipeline pipe(*connection);
-    std::printf("%-48s %8s %8s %8s %8s %8s %8s\n", "table", "total", "done", "to do", "reserved",
-                "errors", "ignored");
+    std::printf("%-48s %8s %8s %8s %8s %8s %8s %8s\n", "table", "total", "done", "to do",
+                "reserved", "errors", "ignored", "warned");
     for (const auto& name : auto_populated_tables(pipe)) {
       dj::AutoPopulate table(pipe.table(name));
       const auto p = table.progress();
-      std::printf("%-48s %8lld %8lld %8lld %8lld %8lld %8lld\n", name.c_str(), p.total, p.done,
-                  p.total - p.done - p.errors - p.ignored, p.reserved, p.errors, p.ignored);
+      std::printf("%-48s %8lld %8lld %8lld %8lld %8lld %8lld %8lld\n", name.c_str(), p.total,
+                  p.done, p.total - p.done - p.errors - p.ignored, p.reserved, p.errors, p.ignored,
+                  p.warned);
     }
   });
 }

@@ -207,7 +207,14 @@ long long JobTable::refresh(const std::vector<Row>& keys, int priority) {
         // Scheduled a second in the past so that a worker may take it at once (as DataJoint).
         insert += ", CURRENT_TIMESTAMP(3) - interval '1 second')";
       }
-      execute(tx, insert + " ON CONFLICT DO NOTHING", "refresh of " + relation);
+      // A key kept as done with warnings whose result was deleted since is due again.
+      execute(tx,
+              insert + " ON CONFLICT (" + columns +
+                  ") DO UPDATE SET \"status\" = 'pending', \"priority\" = EXCLUDED.priority, "
+                  "\"scheduled_time\" = EXCLUDED.scheduled_time, \"completed_time\" = NULL, "
+                  "\"error_message\" = '' WHERE " +
+                  relation + ".\"status\" = 'success'",
+              "refresh of " + relation);
     }
     // Orphans: reservations whose session lock nobody holds any more.
     const auto reserved =
@@ -272,9 +279,17 @@ bool JobTable::reserve(const Row& key) {
       .has_value();
 }
 
-void JobTable::complete(pqxx::transaction_base& tx, const Row& key) {
-  execute(tx, "DELETE FROM " + qualified_name(schema_, name_) + " WHERE " + key_condition(key),
-          "completing a job");
+void JobTable::complete(pqxx::transaction_base& tx, const Row& key,
+                        const std::vector<std::string>& warnings) {
+  if (warnings.empty()) {
+    execute(tx, "DELETE FROM " + qualified_name(schema_, name_) + " WHERE " + key_condition(key),
+            "completing a job");
+    return;
+  }
+  std::string note;
+  for (const auto& warning : warnings)
+    note += (note.empty() ? "warning: " : "; warning: ") + warning;
+  execute(tx, finished_row(key, "success", note, std::nullopt), "completing a job with warnings");
 }
 
 void JobTable::unlock(const Row& key) {
@@ -284,9 +299,10 @@ void JobTable::unlock(const Row& key) {
       [&](pqxx::transaction_base& tx) { tx.exec_params("SELECT pg_advisory_unlock($1)", id); });
 }
 
-void JobTable::fail(const Row& key, const std::string& message, const std::string& stack) {
-  const std::string relation = qualified_name(schema_, name_);
-  SqlFragment sql("INSERT INTO " + relation + " (" + key_columns_ +
+SqlFragment JobTable::finished_row(const Row& key, const std::string& status,
+                                   const std::string& message,
+                                   const std::optional<std::string>& stack) const {
+  SqlFragment sql("INSERT INTO " + qualified_name(schema_, name_) + " (" + key_columns_ +
                   ", \"status\", \"priority\", \"completed_time\", \"error_message\", "
                   "\"error_stack\", \"host\", "
                   "\"pid\", \"connection_id\", \"user\") VALUES (");
@@ -294,20 +310,32 @@ void JobTable::fail(const Row& key, const std::string& message, const std::strin
     sql.param(detail::to_param(key[name], target_.heading().at(name)));
     sql += ", ";
   }
-  sql += "'error', 5, CURRENT_TIMESTAMP(3), ";
+  sql.param(status);
+  sql += ", 5, CURRENT_TIMESTAMP(3), ";
   sql.param(truncate_message(message));
   sql += ", ";
-  sql.param(detail::to_bytea_hex(pack_blob(BlobValue(stack))));
+  if (stack) {
+    sql.param(detail::to_bytea_hex(pack_blob(BlobValue(*stack))));
+  } else {
+    sql += "NULL";
+  }
   sql += ", ";
   sql.param(host_name());
   sql += ", ";
   sql.param(std::to_string(getpid()));
   sql += ", pg_backend_pid(), current_user) ON CONFLICT (" + key_columns_ +
-         ") DO UPDATE SET \"status\" = 'error', \"completed_time\" = EXCLUDED.completed_time, "
-         "\"error_message\" = EXCLUDED.error_message, \"error_stack\" = EXCLUDED.error_stack, "
-         "\"host\" = EXCLUDED.host, \"pid\" = EXCLUDED.pid";
-  target_.connection().run(
-      [&](pqxx::transaction_base& tx) { execute(tx, sql, "recording an error in " + relation); });
+         ") DO UPDATE SET \"status\" = EXCLUDED.status, \"completed_time\" = "
+         "EXCLUDED.completed_time, \"error_message\" = EXCLUDED.error_message, "
+         "\"error_stack\" = EXCLUDED.error_stack, \"host\" = EXCLUDED.host, \"pid\" = "
+         "EXCLUDED.pid";
+  return sql;
+}
+
+void JobTable::fail(const Row& key, const std::string& message, const std::string& stack) {
+  const SqlFragment sql = finished_row(key, "error", message, stack);
+  target_.connection().run([&](pqxx::transaction_base& tx) {
+    execute(tx, sql, "recording an error in " + qualified_name(schema_, name_));
+  });
   unlock(key);
 }
 
@@ -417,6 +445,7 @@ JobProgress JobTable::progress() const {
       if (state == "reserved") p.reserved = n;
       if (state == "error") p.errors = n;
       if (state == "ignore") p.ignored = n;
+      if (state == "success") p.warned = n;
     }
   });
   return p;

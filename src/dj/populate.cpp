@@ -19,6 +19,23 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
+// The warnings of the make running on this thread (warn_in_make), or null outside a make.
+thread_local std::vector<std::string>* t_make_warnings = nullptr;
+
+// Collects the warnings of one make for as long as it lives.
+class MakeWarnings {
+ public:
+  MakeWarnings() : outer_(t_make_warnings) { t_make_warnings = &warnings_; }
+  ~MakeWarnings() { t_make_warnings = outer_; }
+  MakeWarnings(const MakeWarnings&) = delete;
+  MakeWarnings& operator=(const MakeWarnings&) = delete;
+  const std::vector<std::string>& list() const { return warnings_; }
+
+ private:
+  std::vector<std::string> warnings_;
+  std::vector<std::string>* outer_;
+};
+
 extern "C" void on_stop_signal(int) {
   g_stop.store(true);
 }
@@ -60,6 +77,11 @@ void request_stop() {
 }
 void check_stop() {
   if (stop_requested()) throw StopRequested();
+}
+
+void warn_in_make(const std::string& message) {
+  spdlog::warn("{}", message);
+  if (t_make_warnings) t_make_warnings->push_back(message);
 }
 
 MakeInserter::MakeInserter(const Table& target) : target_(target) {}
@@ -150,6 +172,7 @@ AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved,
                                              PopulateResult& result) {
   const auto started = std::chrono::steady_clock::now();
   std::string phase = "make";
+  MakeWarnings warnings;
   try {
     check_stop();
     std::vector<Row> inputs;
@@ -161,6 +184,8 @@ AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved,
       results = make_compute(key, inputs);
       check_stop();
     }
+    // Warnings are kept in the job table, which must exist before the insert transaction opens.
+    if (!warnings.list().empty()) jobs();
     if (three_phase()) phase = "make_fetch (check)";
     Connection::Transaction transaction(target_.connection());
     if ((target_ & key).exists()) {
@@ -186,9 +211,20 @@ AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved,
       make(key, out);
     }
     check_stop();
-    if (reserved) jobs().complete(transaction.native(), key);
+    // Warnings raised inside a one-phase make() find no job table when none existed yet: those
+    // are recorded right after the commit instead.
+    const bool noted_inside = !warnings.list().empty() && jobs_.has_value();
+    if (reserved || noted_inside)
+      jobs().complete(transaction.native(), key,
+                      noted_inside ? warnings.list() : std::vector<std::string>{});
     transaction.commit();
     if (reserved) jobs().unlock(key);
+    if (!warnings.list().empty() && !noted_inside) {
+      JobTable& table = jobs();
+      target_.connection().run(
+          [&](pqxx::transaction_base& tx) { table.complete(tx, key, warnings.list()); });
+    }
+    for (const auto& warning : warnings.list()) result.warnings.emplace_back(key, warning);
     spdlog::debug(
         "{}: made {} in {:.3f} s", target_.class_name(), key.to_display(),
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -5,18 +5,51 @@
 
 namespace facemap::detail {
 
+namespace {
+
+void fill_binned_ranges(const BinnedCanvas& canvas, Roi& roi, std::size_t index,
+                        std::vector<std::string>& warnings) {
+  const std::string name = "motion region " + std::to_string(index) + " ('" + roi.name + "')";
+  if (roi.yrange_bin.empty()) roi.yrange_bin = binned_rows(roi.yrange, canvas.sbin());
+  if (roi.xrange_bin.empty()) {
+    roi.xrange_bin = binned_columns(roi.xrange, canvas.sbin());
+    if (roi.view >= 0 && roi.view < canvas.views()) {
+      const int width = canvas.view_size(roi.view).width;
+      // Facemap's rule reaches at most one column past the view when the region lies in it.
+      if (!roi.xrange_bin.empty() && roi.xrange_bin.back() == width &&
+          roi.xrange_bin.front() < width) {
+        warnings.push_back(
+            name + ": its binned columns " + std::to_string(roi.xrange_bin.front()) + ".." +
+            std::to_string(roi.xrange_bin.back()) + " reach past the binned view's " +
+            std::to_string(width) + " columns (the view's last block is partial); cut to " +
+            std::to_string(roi.xrange_bin.front()) + ".." + std::to_string(width - 1));
+        roi.xrange_bin.resize(static_cast<std::size_t>(width - roi.xrange_bin.front()));
+      }
+    }
+  }
+  if (roi.yrange_bin.empty() || roi.xrange_bin.empty())
+    throw std::invalid_argument(name + " (rows " + std::to_string(roi.yrange.front()) + ".." +
+                                std::to_string(roi.yrange.back()) + ", columns " +
+                                std::to_string(roi.xrange.front()) + ".." +
+                                std::to_string(roi.xrange.back()) + ") covers no whole " +
+                                (roi.yrange_bin.empty() ? "row" : "column") + " of " +
+                                std::to_string(canvas.sbin()) + "-pixel bins");
+}
+
+}  // namespace
+
 std::vector<RegionPlan> plan_regions(const BinnedCanvas& canvas, bool full_frame,
-                                     std::vector<Roi>& rois) {
+                                     std::vector<Roi>& rois, std::vector<std::string>& warnings) {
   std::vector<RegionPlan> regions;
   if (full_frame) {
     const std::vector<int> pixels = canvas.view_pixels();
     regions.push_back({0, std::nullopt, canvas.size(), pixels, pixels});
   }
   int roi_no = 1;
-  for (Roi& roi : rois) {
+  for (std::size_t i = 0; i < rois.size(); ++i) {
+    Roi& roi = rois[i];
     if (roi.type != RoiType::motion) continue;
-    if (roi.yrange_bin.empty()) roi.yrange_bin = binned_range(roi.yrange, canvas.sbin());
-    if (roi.xrange_bin.empty()) roi.xrange_bin = binned_range(roi.xrange, canvas.sbin());
+    fill_binned_ranges(canvas, roi, i, warnings);
     const FrameSize grid{static_cast<int>(roi.yrange_bin.size()),
                          static_cast<int>(roi.xrange_bin.size())};
     RegionPlan region{roi_no++, roi, grid, canvas.region_pixels(roi), {}};

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <Eigen/Core>
@@ -23,9 +24,12 @@ struct RegionPlan {
 };
 
 /// The full frame (when `full_frame`) and every motion rectangle of `rois`, whose empty binned
-/// ranges are filled in.
+/// ranges are filled in by Facemap's rules. Where Facemap's column rule reaches past the binned
+/// view (its last block is partial), the columns are cut to the view and a warning says so
+/// (Facemap itself fails there). A region with no whole binned row or column throws
+/// std::invalid_argument naming it.
 std::vector<RegionPlan> plan_regions(const BinnedCanvas& canvas, bool full_frame,
-                                     std::vector<Roi>& rois);
+                                     std::vector<Roi>& rois, std::vector<std::string>& warnings);
 
 /// The chunked decomposition of one region and kind, with its chunks' accumulators.
 struct Decomposition {

@@ -67,14 +67,31 @@ BinnedImage bin_frame(const GrayFrame& frame, int sbin) {
   return image;
 }
 
-std::vector<int> binned_range(const std::vector<int>& full_range, int sbin) {
+namespace {
+
+std::vector<int> indices_between(int first, int end) {
+  std::vector<int> indices;
+  for (int i = first; i < end; ++i) indices.push_back(i);
+  return indices;
+}
+
+void check_sbin(int sbin) {
   if (sbin < 1) throw std::invalid_argument("sbin must be at least 1, not " + std::to_string(sbin));
-  std::vector<int> binned;
-  if (full_range.empty()) return binned;
-  for (int i = full_range.front() / sbin; i < (full_range.back() + 1) / sbin; ++i) {
-    binned.push_back(i);
-  }
-  return binned;
+}
+
+}  // namespace
+
+std::vector<int> binned_rows(const std::vector<int>& full_range, int sbin) {
+  check_sbin(sbin);
+  if (full_range.empty()) return {};
+  return indices_between(full_range.front() / sbin, full_range.back() / sbin);
+}
+
+std::vector<int> binned_columns(const std::vector<int>& full_range, int sbin) {
+  check_sbin(sbin);
+  if (full_range.empty()) return {};
+  // arange(a, b) with b = last / sbin unrounded ends at ceil(b) - 1.
+  return indices_between(full_range.front() / sbin, (full_range.back() + sbin - 1) / sbin);
 }
 
 BinnedCanvas::BinnedCanvas(const std::vector<FrameSize>& views, int sbin) : sbin_(sbin) {
@@ -111,9 +128,9 @@ std::vector<int> BinnedCanvas::view_pixels() const {
 
 std::vector<int> BinnedCanvas::region_pixels(const Roi& roi) const {
   const std::vector<int> rows =
-      roi.yrange_bin.empty() ? binned_range(roi.yrange, sbin_) : roi.yrange_bin;
+      roi.yrange_bin.empty() ? binned_rows(roi.yrange, sbin_) : roi.yrange_bin;
   const std::vector<int> columns =
-      roi.xrange_bin.empty() ? binned_range(roi.xrange, sbin_) : roi.xrange_bin;
+      roi.xrange_bin.empty() ? binned_columns(roi.xrange, sbin_) : roi.xrange_bin;
   const auto outside = [](const std::vector<int>& range, int size) {
     return range.empty() || range.front() < 0 || range.back() >= size;
   };

@@ -2,7 +2,7 @@
 
 #include "facemap/npy.hpp"
 #include "facemap/proc_file.hpp"
-#include "facemap/roi_mask.hpp"
+#include "facemap/proc_settings.hpp"
 
 namespace facemap {
 namespace {
@@ -46,47 +46,6 @@ bool is_empty_array(const Value& value) {
   return value.kind() == Value::Kind::ndarray && value.as_ndarray().size() == 0;
 }
 
-// A Facemap reflector (crop-relative yrange, xrange and an ellipse in that box) as a crop mask.
-RoiMask reflector_mask(const Dict& reflector, int rows, int cols) {
-  const std::vector<int> ys = to_ints(reflector.at("yrange"));
-  const std::vector<int> xs = to_ints(reflector.at("xrange"));
-  const Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> inside =
-      to_matrix<bool>(reflector.at("ellipse"));
-  if (inside.rows() != static_cast<Eigen::Index>(ys.size()) ||
-      inside.cols() != static_cast<Eigen::Index>(xs.size()))
-    throw std::invalid_argument("reflector ellipse does not match its yrange and xrange");
-  RoiMask mask = RoiMask::Constant(rows, cols, false);
-  for (std::size_t i = 0; i < ys.size(); ++i)
-    for (std::size_t j = 0; j < xs.size(); ++j)
-      if (ys[i] >= 0 && ys[i] < rows && xs[j] >= 0 && xs[j] < cols && inside(i, j))
-        mask(ys[i], xs[j]) = true;
-  return mask;
-}
-
-Roi read_roi(const Dict& fields) {
-  Roi roi;
-  const std::int64_t code = fields.at("rind").as_int();
-  if (code < 0 || code > 4) throw std::invalid_argument("unknown rind " + std::to_string(code));
-  roi.type = static_cast<RoiType>(code);
-  if (const Value* name = fields.find("rtype")) roi.name = name->as_str();
-  if (const Value* view = fields.find("ivid")) roi.view = static_cast<int>(view->as_int());
-  roi.yrange = to_ints(fields.at("yrange"));
-  roi.xrange = to_ints(fields.at("xrange"));
-  if (const Value* bins = fields.find("yrange_bin")) roi.yrange_bin = to_ints(*bins);
-  if (const Value* bins = fields.find("xrange_bin")) roi.xrange_bin = to_ints(*bins);
-  if (const Value* saturation = fields.find("saturation")) roi.saturation = saturation->as_double();
-  if (const Value* sigma = fields.find("pupil_sigma")) roi.pupil_sigma = sigma->as_double();
-  if (const Value* ellipse = fields.find("ellipse"))
-    roi.ellipse = to_matrix<bool>(*ellipse).array();
-  if (const Value* reflectors = fields.find("reflector")) {
-    for (const Value& reflector : reflectors->items())
-      roi.reflectors.push_back(reflector_mask(reflector.as_dict(),
-                                              static_cast<int>(roi.yrange.size()),
-                                              static_cast<int>(roi.xrange.size())));
-  }
-  return roi;
-}
-
 class ProcReader {
  public:
   ProcReader(const Dict& proc, std::string file) : proc_(proc), file_(std::move(file)) {}
@@ -108,8 +67,12 @@ class ProcReader {
     optional("rois", [&](const Value& rois) {
       if (rois.is_none()) return;
       for (std::size_t i = 0; i < rois.items().size(); ++i)
-        within("region " + std::to_string(i),
-               [&] { result.rois.push_back(read_roi(rois.items()[i].as_dict())); });
+        within("region " + std::to_string(i), [&] {
+          // The regions of computed results: keys not used are of no consequence here.
+          SettingsWarnings unused;
+          result.rois.push_back(
+              read_roi_dict(rois.items()[i].as_dict(), "rois[" + std::to_string(i) + "]", unused));
+        });
     });
     read_svd_regions(result);
     read_traces(result);

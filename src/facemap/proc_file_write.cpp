@@ -6,7 +6,7 @@
 
 #include "facemap/npy.hpp"
 #include "facemap/proc_file.hpp"
-#include "facemap/roi_mask.hpp"
+#include "facemap/proc_settings.hpp"
 
 namespace facemap {
 namespace {
@@ -39,69 +39,6 @@ Value int_list(const std::vector<int>& numbers) {
   Items items;
   for (const int number : numbers) items.push_back(Value::integer(number));
   return Value::list(std::move(items));
-}
-
-const char* default_region_name(RoiType type) {
-  switch (type) {
-    case RoiType::pupil:
-      return "Pupil";
-    case RoiType::motion:
-      return "motion SVD";
-    case RoiType::blink:
-      return "Blink";
-    case RoiType::running:
-      return "Running";
-    case RoiType::keypoint_box:
-      return "Keypoints";
-  }
-  return "";
-}
-
-// A crop mask as Facemap's reflector: its bounding box (crop-relative) and the mask inside it.
-Value reflector_fields(const RoiMask& mask) {
-  int top = static_cast<int>(mask.rows()), left = static_cast<int>(mask.cols()), bottom = -1,
-      right = -1;
-  for (int y = 0; y < mask.rows(); ++y)
-    for (int x = 0; x < mask.cols(); ++x)
-      if (mask(y, x)) {
-        top = std::min(top, y), bottom = std::max(bottom, y);
-        left = std::min(left, x), right = std::max(right, x);
-      }
-  std::vector<std::int32_t> ys, xs;
-  for (int y = top; y <= bottom; ++y) ys.push_back(y);
-  for (int x = left; x <= right; ++x) xs.push_back(x);
-  Dict fields;
-  fields.set("yrange", array_of(ys));
-  fields.set("xrange", array_of(xs));
-  fields.set("ellipse", array(RoiMask(mask.block(top, left, bottom - top + 1, right - left + 1))));
-  return Value::dict(std::move(fields));
-}
-
-Value roi_fields(const Roi& roi, std::size_t index) {
-  Dict fields;
-  fields.set("rind", Value::integer(static_cast<int>(roi.type)));
-  fields.set("rtype", Value::str(roi.name.empty() ? default_region_name(roi.type) : roi.name));
-  fields.set("iROI", Value::integer(static_cast<std::int64_t>(index)));
-  fields.set("ivid", Value::integer(roi.view));
-  fields.set("color", Value::tuple({Value::real(255), Value::real(0), Value::real(0)}));
-  fields.set("yrange", array_of(std::vector<std::int32_t>(roi.yrange.begin(), roi.yrange.end())));
-  fields.set("xrange", array_of(std::vector<std::int32_t>(roi.xrange.begin(), roi.xrange.end())));
-  fields.set("saturation", Value::real(roi.saturation));
-  const int rows = static_cast<int>(roi.yrange.size()), cols = static_cast<int>(roi.xrange.size());
-  fields.set("ellipse",
-             array(roi.ellipse.size() > 0 ? roi.ellipse : inscribed_ellipse(rows, cols)));
-  if (roi.type == RoiType::pupil) fields.set("pupil_sigma", Value::real(roi.pupil_sigma));
-  if (!roi.yrange_bin.empty() || !roi.xrange_bin.empty()) {
-    fields.set("yrange_bin",
-               array_of(std::vector<std::int64_t>(roi.yrange_bin.begin(), roi.yrange_bin.end())));
-    fields.set("xrange_bin",
-               array_of(std::vector<std::int64_t>(roi.xrange_bin.begin(), roi.xrange_bin.end())));
-  }
-  Items reflectors;
-  for (const RoiMask& mask : roi.reflectors)
-    if (mask.any()) reflectors.push_back(reflector_fields(mask));
-  if (!reflectors.empty()) fields.set("reflector", Value::list(std::move(reflectors)));
-  return Value::dict(std::move(fields));
 }
 
 // The regions' lists of one kind of SVD result, by roi_no, with placeholders where absent.
@@ -159,7 +96,7 @@ class ProcWriter {
     set_traces(proc);
     Items rois;
     for (std::size_t i = 0; i < result_.rois.size(); ++i)
-      rois.push_back(roi_fields(result_.rois[i], i));
+      rois.push_back(roi_dict(result_.rois[i], i));
     proc.set("rois", rois.empty() ? Value() : Value::list(std::move(rois)));
     proc.set("sy", array_of(std::vector<std::int64_t>{0}));
     proc.set("sx", array_of(std::vector<std::int64_t>{0}));

@@ -64,7 +64,7 @@ class SvdAnalysis {
         nframes_(checked_frame_count(frames, params)),
         canvas_(frames.view_sizes(), params.sbin),
         result_(empty_result(frames, params)),
-        regions_(detail::plan_regions(canvas_, params.full_frame, result_.rois)),
+        regions_(detail::plan_regions(canvas_, params.full_frame, result_.rois, result_.warnings)),
         chunks_(svd_chunks(nframes_)),
         decompositions_(detail::plan_decompositions(regions_, chunks_, params)),
         region_analyses_(result_.rois, frames.view_sizes()),
@@ -154,7 +154,8 @@ class SvdAnalysis {
   // chunk is decoded here and its accumulators fed as its frames arrive.
   void decompose() {
     spdlog::info("SVD analysis: {} chunk(s) of {} region(s)", chunks_.size(), regions_.size());
-    const int components = components_per_chunk(chunks_.front().count);
+    const int components =
+        components_per_chunk(chunks_.front().count, chunks_.size(), params_.components);
     for (std::size_t c = 0; c < chunks_.size(); ++c) {
       if (!single_pass_) {
         for_each_binned_batch(chunks_[c],

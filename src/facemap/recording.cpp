@@ -2,7 +2,7 @@
 #include <mutex>
 #include <thread>
 
-#include <spdlog/spdlog.h>
+#include <spdlog/fmt/fmt.h>
 
 #include "bounded_queue.hpp"
 #include "facemap/video.hpp"
@@ -69,9 +69,13 @@ Recording::Recording(std::vector<std::vector<VideoFileInfo>> views)
                          "has frames of " + std::to_string(file.size.height) + "x" +
                              std::to_string(file.size.width) + ", unlike " + first.path.string());
       }
+      // One rate makes one time axis: frames of a file at another rate would be given wrong
+      // times, and the recording no single rate.
       if (std::abs(file.fps - first.fps) > 1e-6 * first.fps) {
-        spdlog::warn("{} plays at {} fps, {} at {} fps; the recording uses {}", file.path.string(),
-                     file.fps, first.path.string(), first.fps, fps());
+        throw VideoError(file.path, -1,
+                         fmt::format("plays at {:g} fps, unlike {} at {:g} fps: the files of a "
+                                     "recording must share one frame rate",
+                                     file.fps, first.path.string(), first.fps));
       }
     }
     if (total_frames(views_[v]) != nframes_) {
@@ -94,7 +98,9 @@ double Recording::fps() const {
 }
 
 double Recording::duration_seconds() const {
-  return nframes_ / fps();
+  double seconds = 0;
+  for (const auto& file : views_.front()) seconds += file.duration;
+  return seconds;
 }
 
 std::optional<std::chrono::system_clock::time_point> Recording::creation_time() const {

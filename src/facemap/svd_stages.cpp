@@ -50,8 +50,8 @@ std::vector<FrameRange> svd_chunks(int nframes) {
   return ranges(floored_linspace(nframes - chunk - 1, count), chunk);
 }
 
-int components_per_chunk(int chunk_frames) {
-  return std::min(kComponentsPerChunk, chunk_frames - 1);
+int components_per_chunk(int chunk_frames, std::size_t chunks, int components) {
+  return std::min(chunks == 1 ? components : kComponentsPerChunk, chunk_frames - 1);
 }
 
 Eigen::MatrixXf read_binned(const FrameSource& source, const BinnedCanvas& canvas,

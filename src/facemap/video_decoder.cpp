@@ -2,8 +2,6 @@
 
 extern "C" {
 #include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/error.h>
 }
 
 #include <algorithm>
@@ -13,6 +11,7 @@ extern "C" {
 
 #include <spdlog/spdlog.h>
 
+#include "ffmpeg_input.hpp"
 #include "gray_conversion.hpp"
 
 namespace facemap::detail {
@@ -23,12 +22,6 @@ namespace {
 constexpr int kDecodeForwardLimit = 32;
 // How far from a whole frame number a timestamp may fall (in frames) and still name that frame.
 constexpr double kTimestampTolerance = 0.25;
-
-std::string error_text(int code) {
-  char text[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(code, text, sizeof text);
-  return text;
-}
 
 }  // namespace
 
@@ -71,13 +64,12 @@ struct VideoFileDecoder::Impl {
   // Opens the file at its first frame, which is decoded at once for its timestamp.
   void open() {
     int code = avformat_open_input(&format, file.path.c_str(), nullptr, nullptr);
-    if (code < 0) fail(-1, "cannot be opened for decoding (" + error_text(code) + ")");
+    if (code < 0) fail(-1, "cannot be opened for decoding (" + av_error_text(code) + ")");
     code = avformat_find_stream_info(format, nullptr);
-    if (code < 0) fail(-1, "cannot be read as a video (" + error_text(code) + ")");
-    // The first video stream, as OpenCV (which counted the frames in probe_video_file) takes.
+    if (code < 0) fail(-1, "cannot be read as a video (" + av_error_text(code) + ")");
+    // The stream whose packets probe_video_file counted; the others are not even demuxed.
+    stream = first_video_stream(*format);
     for (unsigned i = 0; i < format->nb_streams; ++i) {
-      const bool video = format->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_VIDEO;
-      if (video && stream < 0) stream = static_cast<int>(i);
       if (static_cast<int>(i) != stream) format->streams[i]->discard = AVDISCARD_ALL;
     }
     if (stream < 0) fail(-1, "holds no video stream");
@@ -95,7 +87,7 @@ struct VideoFileDecoder::Impl {
       codec->thread_count = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
       code = avcodec_open2(codec, decoder, nullptr);
     }
-    if (code < 0) fail(-1, "cannot be opened for decoding (" + error_text(code) + ")");
+    if (code < 0) fail(-1, "cannot be opened for decoding (" + av_error_text(code) + ")");
     time_base = format->streams[stream]->time_base;
     flushed = false;
     next_frame = 0;
@@ -118,7 +110,7 @@ struct VideoFileDecoder::Impl {
       if (received == 0) return true;
       if (received == AVERROR_EOF) return false;
       if (received != AVERROR(EAGAIN)) {
-        fail(next_frame, "cannot be decoded (" + error_text(received) + ")");
+        fail(next_frame, "cannot be decoded (" + av_error_text(received) + ")");
       }
       if (flushed) return false;
       const int read = av_read_frame(format, packet);
@@ -134,7 +126,7 @@ struct VideoFileDecoder::Impl {
         // that are lost show as missing frames at the end.
         if (sent < 0 && sent != AVERROR(EAGAIN) && sent != AVERROR_INVALIDDATA) {
           av_packet_unref(packet);
-          fail(next_frame, "cannot be decoded (" + error_text(sent) + ")");
+          fail(next_frame, "cannot be decoded (" + av_error_text(sent) + ")");
         }
       }
       av_packet_unref(packet);

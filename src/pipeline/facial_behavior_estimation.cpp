@@ -6,10 +6,13 @@
 #include <spdlog/spdlog.h>
 
 #include "dj/blob.hpp"
+#include "dj/populate.hpp"
 #include "facemap/proc_file.hpp"
+#include "facemap/proc_settings.hpp"
 #include "facemap/process.hpp"
 #include "facemap/version.hpp"
 #include "pipeline/facial_behavior_estimation.hpp"
+#include "pipeline/task_checks.hpp"
 #include "pipeline/task_params.hpp"
 #include "proc_file_owner.hpp"
 
@@ -81,6 +84,80 @@ void insert_components(dj::MakeInserter& out, const dj::Table& part, const dj::R
   out.insert(part, rows);
 }
 
+/// Load mode ingests Facemap's results: a file that holds only regions (the GUI's saved
+/// settings) has none, and is refused here rather than failing later in FacialSignal.
+void check_loadable(const fs::path& proc_file, const TaskSettings& task) {
+  if (!fs::exists(proc_file)) {
+    throw std::runtime_error("load mode: Facemap's result file " + proc_file.string() +
+                             " does not exist");
+  }
+  const facemap::ProcSettings file = facemap::read_proc_settings(proc_file);
+  if (!file.has_results) {
+    throw std::runtime_error(
+        "load mode: " + proc_file.string() + " holds " + std::to_string(file.rois.size()) +
+        " region(s) but no results (no mean images, motion or traces): it is a file of "
+        "settings, as Facemap's GUI saves them before processing. To compute its results, "
+        "create a trigger-mode task with its regions: fmpipe task processing ... --mode trigger "
+        "--rois-from " +
+        proc_file.string());
+  }
+  if (!task.params.rois.empty())
+    dj::warn_in_make("load mode: the task's " + std::to_string(task.params.rois.size()) +
+                     " region(s) in facemap_params are not used; the regions are those of " +
+                     proc_file.string());
+}
+
+/// Warnings about what a trigger-mode task will do that it may not mean to.
+void warn_about_plan(const TaskSettings& task, const std::vector<fs::path>& files) {
+  if (!task.filenames.empty()) {
+    std::vector<std::string> names;
+    for (const fs::path& file : files) names.push_back(file.filename().string());
+    std::vector<std::string> given;
+    for (const std::string& name : task.filenames)
+      given.push_back(fs::path(name).filename().string());
+    if (given != names) {
+      std::string text;
+      for (const auto& name : given) text += (text.empty() ? "" : ", ") + name;
+      dj::warn_in_make("facemap_params: filenames (" + text +
+                       ") are not this recording's files; the regions are applied to the "
+                       "recording's own files, which must show the same view");
+    }
+  }
+  bool analysed = task.params.full_frame;
+  for (std::size_t i = 0; i < task.params.rois.size(); ++i) {
+    if (task.params.rois[i].type == facemap::RoiType::keypoint_box) {
+      dj::warn_in_make("facemap_params: rois[" + std::to_string(i) +
+                       "]: a keypoint bounding box is not used by processing (give it to an "
+                       "inference task as its bbox)");
+    } else {
+      analysed = true;
+    }
+  }
+  if (!analysed)
+    dj::warn_in_make(
+        "nothing to compute: fullSVD is off and no pupil, motion SVD, blink or "
+        "running region is given; FacialSignal will hold the mean images only");
+}
+
+/// A pupil whose fit fails in more than this share of frames is probably set up wrongly
+/// (saturation, region or reflector), though its trace is stored as computed.
+constexpr double kFailedFitShare = 0.05;
+
+void warn_about_fits(const facemap::FacemapResult& result) {
+  for (const facemap::PupilTrace& pupil : result.pupils) {
+    const Eigen::Index frames = pupil.area.size();
+    const Eigen::Index failed = pupil.area.array().isNaN().count();
+    if (frames == 0 || failed <= kFailedFitShare * static_cast<double>(frames)) continue;
+    const facemap::Roi& roi = result.rois.at(static_cast<std::size_t>(pupil.roi_index));
+    dj::warn_in_make(fmt::format(
+        "pupil region {} ('{}', rows {}..{}, columns {}..{}): the fit failed in {} of {} frames "
+        "({:.1f}%); check its saturation ({:.2f}), region and reflectors",
+        pupil.roi_index, roi.name, roi.yrange.front(), roi.yrange.back(), roi.xrange.front(),
+        roi.xrange.back(), failed, frames, 100.0 * static_cast<double>(failed) / frames,
+        roi.saturation));
+  }
+}
+
 }  // namespace
 
 RecordingInfoMaker::RecordingInfoMaker(Pipeline& pipe, DataRoots roots)
@@ -123,28 +200,31 @@ std::any FacemapProcessingMaker::make_compute(const dj::Row& key,
                                               const std::vector<dj::Row>& inputs) {
   const dj::Row& task = inputs.front();
   const auto files = recording_files(pipe_, roots_, key);
-  const fs::path folder = processing_output_dir(pipe_, roots_, key);
-  const fs::path proc_file = proc_file_path(folder, files.front());
+  const TaskSettings settings =
+      read_facemap_params(dj::unpack_blob(task, "facemap_params"), task.get<bool>("do_mot_svd"),
+                          task.get<bool>("do_mov_svd"));
   if (task.get<std::string>("task_mode") == "load") {
-    if (!fs::exists(proc_file)) {
-      throw std::runtime_error("load mode: Facemap's result file " + proc_file.string() +
-                               " does not exist");
-    }
+    check_loadable(proc_file_path(processing_output_dir(pipe_, roots_, key), files.front()),
+                   settings);
     return std::string(facemap::version());
   }
-  const facemap::SvdParams params =
-      from_facemap_params(dj::unpack_blob(task, "facemap_params"), task.get<bool>("do_mot_svd"),
-                          task.get<bool>("do_mov_svd"));
+  for (const std::string& warning : settings.warnings) dj::warn_in_make(warning);
+  warn_about_plan(settings, files);
   const facemap::Recording recording(files);
+  // The inputs first, the output folder after: a task that cannot run leaves no folder.
+  check_processing_params(settings.params, recording.view_sizes().front());
+  const fs::path folder = processing_output_dir(pipe_, roots_, key);
+  const fs::path proc_file = proc_file_path(folder, files.front());
   spdlog::info("FacemapProcessing {}: {} frames from {} file(s) -> {}", key.to_display(),
                recording.nframes(), files.size(), proc_file.string());
   std::string last_stage;
   const auto result =
-      facemap::process_recording(recording, params, [&](const facemap::Progress& p) {
+      facemap::process_recording(recording, settings.params, [&](const facemap::Progress& p) {
         dj::check_stop();  // SIGTERM during hours of computing: give the key back promptly
         if (p.stage != last_stage) spdlog::info("  {} ({} units)", p.stage, p.total);
         last_stage = p.stage;
       });
+  for (const std::string& warning : result.warnings) dj::warn_in_make(warning);
   fs::create_directories(folder);
   facemap::write_proc_file(proc_file, result);
   return std::string(facemap::version());
@@ -168,8 +248,9 @@ std::any FacialSignalMaker::make_compute(const dj::Row& key, const std::vector<d
   const auto files = recording_files(pipe_, roots_, key);
   const fs::path proc_file =
       proc_file_path(processing_output_dir(pipe_, roots_, key), files.front());
-  auto result = facemap::read_proc_file(proc_file);
+  facemap::FacemapResult result = facemap::read_proc_file(proc_file);
   detail::check_proc_file_owner(pipe_, key, files, proc_file, result);
+  warn_about_fits(result);
   return result;
 }
 

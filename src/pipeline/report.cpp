@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "dj/blob.hpp"
+#include "dj/jobs.hpp"
 #include "facemap/region_crop.hpp"
 #include "facemap/report_figures.hpp"
 #include "facemap/video.hpp"
@@ -24,6 +25,18 @@ namespace {
 using Lines = std::vector<std::pair<std::string, std::string>>;
 
 const std::string kSvd = "facial_behavior_estimation.";
+
+/// The warnings its make left for `key` in the job table of `table` (JobTable::complete).
+std::vector<std::string> job_warnings(const Pipeline& pipe, const std::string& table,
+                                      const dj::Row& key) {
+  const dj::JobTable jobs(pipe.table(table));
+  const std::string wanted = key.project(jobs.target().heading().primary_key()).to_display();
+  std::vector<std::string> warnings;
+  for (const dj::JobInfo& job : jobs.list(dj::JobStatus::success))
+    if (job.key.to_display() == wanted && !job.error_message.empty())
+      warnings.push_back(job.error_message);
+  return warnings;
+}
 const std::string kPose = "facemap_inference.";
 
 std::string text_of(const dj::Value& value) {
@@ -172,6 +185,9 @@ class ReportWriter {
     lines.emplace_back("components", std::to_string(params.components));
     for (size_t i = 0; i < params.rois.size(); ++i)
       lines.emplace_back("region " + std::to_string(i), region_text(params.rois[i]));
+    for (const char* table : {"FacemapProcessing", "FacialSignal"})
+      for (const std::string& warning : job_warnings(pipe_, kSvd + table, key))
+        lines.emplace_back(std::string("warnings of ") + table, warning);
     page_.table(lines);
 
     facemap::FacemapResult result = fetch_facial_signal(pipe_, key);

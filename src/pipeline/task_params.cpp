@@ -1,111 +1,54 @@
+// FacemapTask.facemap_params in Facemap's form (pipeline/task_params.hpp): the blob goes through
+// the engine's one reader of Facemap's settings (facemap/proc_settings.hpp).
+
 #include "pipeline/task_params.hpp"
 
 #include <numeric>
 #include <stdexcept>
 #include <string>
 
+#include "blob_pickle.hpp"
+
 namespace pipeline {
 namespace {
 
-using BoolMask = Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic>;
+namespace pickle = facemap::pickle;
 
-const char* type_name(facemap::RoiType type) {
-  switch (type) {
-    case facemap::RoiType::pupil:
-      return "Pupil";
-    case facemap::RoiType::motion:
-      return "motion SVD";
-    case facemap::RoiType::blink:
-      return "Blink";
-    case facemap::RoiType::running:
-      return "Running";
-    case facemap::RoiType::keypoint_box:
-      return "Keypoints";
+const pickle::Dict& as_dict(const pickle::Value& value) {
+  if (value.kind() != pickle::Value::Kind::dict)
+    throw std::invalid_argument("facemap_params: expected a dict, found " + value.kind_name());
+  return value.as_dict();
+}
+
+// A region dict of earlier versions: crop-sized `reflectors` masks and a `name`.
+std::optional<pickle::Value> migrated_region(const pickle::Value& region, std::size_t index) {
+  if (region.kind() != pickle::Value::Kind::dict) return std::nullopt;
+  const pickle::Dict& old = region.as_dict();
+  if (!old.contains("reflectors") && !old.contains("name")) return std::nullopt;
+  pickle::Dict kept;
+  for (const auto& [key, value] : old.entries()) {
+    if (key.kind() == pickle::Value::Kind::str &&
+        (key.as_str() == "reflectors" || key.as_str() == "name"))
+      continue;
+    kept.set(key, value);
   }
-  return "?";
-}
-
-dj::NdArray index_array(const std::vector<int>& indices) {
-  return dj::NdArray::from_vector(std::vector<std::int64_t>(indices.begin(), indices.end()));
-}
-
-const dj::BlobValue* find(const dj::BlobDict& dict, const std::string& key) {
-  for (const auto& [k, v] : dict.items) {
-    if (k.is<std::string>() && k.as<std::string>() == key) return &v;
-  }
-  return nullptr;
-}
-
-[[noreturn]] void malformed(const std::string& where, const std::string& reason) {
-  throw std::invalid_argument("facemap_params: " + where + ": " + reason);
-}
-
-long long integer(const dj::BlobValue& value, const std::string& where) {
-  if (value.is<std::int64_t>()) return value.as<std::int64_t>();
-  if (value.is<bool>()) return value.as<bool>() ? 1 : 0;
-  if (value.is<dj::NdArray>()) return value.as<dj::NdArray>().item<std::int64_t>();
-  malformed(where, "expected an integer, found " + value.type_name());
-}
-
-double number(const dj::BlobValue& value, const std::string& where) {
-  if (value.is<double>()) return value.as<double>();
-  if (value.is<std::int64_t>()) return static_cast<double>(value.as<std::int64_t>());
-  if (value.is<dj::NdArray>())
-    return value.as<dj::NdArray>().item<double>(dj::Conversion::to_floating_point);
-  malformed(where, "expected a number, found " + value.type_name());
-}
-
-std::vector<int> indices(const dj::BlobValue& value, const std::string& where) {
-  if (!value.is<dj::NdArray>())
-    malformed(where, "expected an integer array, found " + value.type_name());
-  std::vector<int> out;
-  const auto& array = value.as<dj::NdArray>();
-  for (double v : array.to_vector<double>(dj::Conversion::to_floating_point))
-    out.push_back(static_cast<int>(v));
-  for (size_t i = 1; i < out.size(); ++i) {
-    if (out[i] != out[i - 1] + 1) malformed(where, "indices must be consecutive");
-  }
-  if (out.empty()) malformed(where, "is empty");
-  return out;
-}
-
-const std::vector<dj::BlobValue>& sequence(const dj::BlobValue& value, const std::string& where) {
-  if (value.is<dj::BlobList>()) return value.as<dj::BlobList>().items;
-  if (value.is<dj::BlobTuple>()) return value.as<dj::BlobTuple>().items;
-  if (value.is<dj::ObjectArray>()) return value.as<dj::ObjectArray>().elements;
-  malformed(where, "expected a list, found " + value.type_name());
-}
-
-facemap::Roi roi_from_dict(const dj::BlobValue& value, const std::string& where) {
-  if (!value.is<dj::BlobDict>()) malformed(where, "expected a dict, found " + value.type_name());
-  const auto& dict = value.as<dj::BlobDict>();
-  const auto required = [&](const std::string& key) -> const dj::BlobValue& {
-    const dj::BlobValue* v = find(dict, key);
-    if (!v) malformed(where, "missing '" + key + "'");
-    return *v;
-  };
-  facemap::Roi roi;
-  const long long code = integer(required("rind"), where + ".rind");
-  if (code < 0 || code > 4)
-    malformed(where + ".rind", "must be 0 to 4, not " + std::to_string(code));
-  roi.type = static_cast<facemap::RoiType>(code);
-  roi.yrange = indices(required("yrange"), where + ".yrange");
-  roi.xrange = indices(required("xrange"), where + ".xrange");
-  if (const auto* name = find(dict, "name"); name && name->is<std::string>())
-    roi.name = name->as<std::string>();
-  if (const auto* view = find(dict, "ivid"))
-    roi.view = static_cast<int>(integer(*view, where + ".ivid"));
-  if (const auto* s = find(dict, "saturation")) roi.saturation = number(*s, where + ".saturation");
-  if (const auto* s = find(dict, "pupil_sigma"))
-    roi.pupil_sigma = number(*s, where + ".pupil_sigma");
-  if (const auto* e = find(dict, "ellipse"))
-    roi.ellipse = e->as<dj::NdArray>().to_eigen<BoolMask>();
-  if (const auto* r = find(dict, "reflectors")) {
-    for (const auto& mask : sequence(*r, where + ".reflectors")) {
-      roi.reflectors.push_back(mask.as<dj::NdArray>().to_eigen<BoolMask>());
+  facemap::SettingsWarnings unused;
+  const std::string where = "rois[" + std::to_string(index) + "]";
+  facemap::Roi roi = facemap::read_roi_dict(kept, where, unused);
+  if (const pickle::Value* name = old.find("name");
+      name && name->kind() == pickle::Value::Kind::str && !name->as_str().empty())
+    roi.name = name->as_str();
+  if (const pickle::Value* masks = old.find("reflectors")) {
+    for (const pickle::Value& mask : masks->items()) {
+      const facemap::NdArray& array = mask.as_ndarray();
+      if (array.ndim() != 2 || array.shape()[0] != static_cast<std::int64_t>(roi.yrange.size()) ||
+          array.shape()[1] != static_cast<std::int64_t>(roi.xrange.size()))
+        throw std::invalid_argument("facemap_params: " + where + ".reflectors: a " +
+                                    array.describe() + " is not a mask of the region's crop");
+      roi.reflectors.push_back(array.matrix<bool>().array());
     }
   }
-  return roi;
+  return facemap::roi_dict(roi, index);
 }
 
 }  // namespace
@@ -119,7 +62,7 @@ facemap::Roi rectangle_roi(facemap::RoiType type, int y0, int y1, int x0, int x1
   }
   facemap::Roi roi;
   roi.type = type;
-  roi.name = type_name(type);
+  roi.name = facemap::rtype_label(type);
   roi.yrange.resize(static_cast<size_t>(y1 - y0));
   std::iota(roi.yrange.begin(), roi.yrange.end(), y0);
   roi.xrange.resize(static_cast<size_t>(x1 - x0));
@@ -129,55 +72,68 @@ facemap::Roi rectangle_roi(facemap::RoiType type, int y0, int y1, int x0, int x1
 }
 
 dj::BlobValue to_facemap_params(const facemap::SvdParams& params) {
-  dj::BlobList rois;
-  for (const auto& roi : params.rois) {
-    dj::BlobDict dict;
-    dict.items.emplace_back("rind", static_cast<std::int64_t>(roi.type));
-    dict.items.emplace_back("rtype", std::string(type_name(roi.type)));
-    dict.items.emplace_back("name", roi.name);
-    dict.items.emplace_back("ivid", static_cast<std::int64_t>(roi.view));
-    dict.items.emplace_back("yrange", index_array(roi.yrange));
-    dict.items.emplace_back("xrange", index_array(roi.xrange));
-    dict.items.emplace_back("saturation", roi.saturation);
-    dict.items.emplace_back("pupil_sigma", roi.pupil_sigma);
-    if (roi.ellipse.size())
-      dict.items.emplace_back("ellipse", dj::NdArray::from_eigen(roi.ellipse));
-    if (!roi.reflectors.empty()) {
-      dj::BlobList reflectors;
-      for (const auto& mask : roi.reflectors)
-        reflectors.items.emplace_back(dj::NdArray::from_eigen(mask));
-      dict.items.emplace_back("reflectors", std::move(reflectors));
-    }
-    rois.items.emplace_back(std::move(dict));
+  facemap::ProcSettings settings;
+  settings.sbin = params.sbin;
+  settings.full_svd = params.full_frame;
+  settings.components = params.components;
+  settings.rois = params.rois;
+  return to_blob_value(facemap::settings_dict(settings));
+}
+
+facemap::SvdParams svd_params(const facemap::ProcSettings& settings, bool motion_svd,
+                              bool movie_svd) {
+  facemap::SvdParams params;
+  params.motion_svd = motion_svd;
+  params.movie_svd = movie_svd;
+  params.sbin = settings.sbin;
+  params.full_frame = settings.full_svd;
+  if (settings.components) params.components = *settings.components;
+  params.rois = settings.rois;
+  return params;
+}
+
+TaskSettings read_facemap_params(const dj::BlobValue& value, bool motion_svd, bool movie_svd) {
+  facemap::ProcSettings settings;
+  try {
+    settings = facemap::read_proc_settings(as_dict(to_pickle(value, "")));
+  } catch (const std::invalid_argument& error) {
+    const std::string message = error.what();
+    if (message.rfind("facemap_params", 0) == 0) throw;
+    throw std::invalid_argument("facemap_params: " + message);
   }
-  dj::BlobDict dict;
-  dict.items.emplace_back("sbin", static_cast<std::int64_t>(params.sbin));
-  dict.items.emplace_back("fullSVD", params.full_frame);
-  dict.items.emplace_back("ncomp", static_cast<std::int64_t>(params.components));
-  dict.items.emplace_back("rois", std::move(rois));
-  return dict;
+  TaskSettings task;
+  task.params = svd_params(settings, motion_svd, movie_svd);
+  task.filenames = std::move(settings.filenames);
+  for (auto& warning : settings.warnings) task.warnings.push_back("facemap_params: " + warning);
+  return task;
 }
 
 facemap::SvdParams from_facemap_params(const dj::BlobValue& value, bool motion_svd,
                                        bool movie_svd) {
-  if (!value.is<dj::BlobDict>())
-    malformed("the value", "expected a dict, found " + value.type_name());
-  const auto& dict = value.as<dj::BlobDict>();
-  facemap::SvdParams params;
-  params.motion_svd = motion_svd;
-  params.movie_svd = movie_svd;
-  if (const auto* sbin = find(dict, "sbin")) params.sbin = static_cast<int>(integer(*sbin, "sbin"));
-  if (params.sbin < 1) malformed("sbin", "must be at least 1");
-  if (const auto* full = find(dict, "fullSVD")) params.full_frame = integer(*full, "fullSVD") != 0;
-  if (const auto* n = find(dict, "ncomp"))
-    params.components = static_cast<int>(integer(*n, "ncomp"));
-  if (const auto* rois = find(dict, "rois")) {
-    const auto& items = sequence(*rois, "rois");
-    for (size_t i = 0; i < items.size(); ++i) {
-      params.rois.push_back(roi_from_dict(items[i], "rois[" + std::to_string(i) + "]"));
-    }
+  return read_facemap_params(value, motion_svd, movie_svd).params;
+}
+
+std::optional<dj::BlobValue> migrate_facemap_params(const dj::BlobValue& stored) {
+  const pickle::Value value = to_pickle(stored, "");
+  const pickle::Dict& dict = as_dict(value);
+  const pickle::Value* rois = dict.find("rois");
+  if (!rois ||
+      (rois->kind() != pickle::Value::Kind::list && rois->kind() != pickle::Value::Kind::tuple))
+    return std::nullopt;
+  bool changed = false;
+  pickle::Items regions;
+  for (std::size_t i = 0; i < rois->items().size(); ++i) {
+    std::optional<pickle::Value> migrated = migrated_region(rois->items()[i], i);
+    changed = changed || migrated.has_value();
+    regions.push_back(migrated ? *migrated : rois->items()[i]);
   }
-  return params;
+  if (!changed) return std::nullopt;
+  pickle::Dict result;
+  for (const auto& [key, item] : dict.entries())
+    result.set(key, key.kind() == pickle::Value::Kind::str && key.as_str() == "rois"
+                        ? pickle::Value::list(regions)
+                        : item);
+  return to_blob_value(pickle::Value::dict(std::move(result)));
 }
 
 }  // namespace pipeline

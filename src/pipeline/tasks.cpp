@@ -4,6 +4,7 @@
 
 #include "dj/attach.hpp"
 #include "dj/blob.hpp"
+#include "pipeline/task_checks.hpp"
 #include "pipeline/task_params.hpp"
 
 namespace pipeline {
@@ -15,6 +16,14 @@ void require_recording(const Pipeline& pipe, const dj::Row& recording) {
   }
 }
 
+/// The recording's frame size, once RecordingInfo has read it from the video.
+std::optional<facemap::FrameSize> known_frame_size(const Pipeline& pipe, const dj::Row& recording) {
+  const auto info = pipe.table("facial_behavior_estimation.RecordingInfo") & recording;
+  if (!info.exists()) return std::nullopt;
+  const dj::Row row = info.fetch1();
+  return facemap::FrameSize{row.get<int>("px_height"), row.get<int>("px_width")};
+}
+
 }  // namespace
 
 void add_processing_task(Pipeline& pipe, const ProcessingTask& task) {
@@ -22,11 +31,24 @@ void add_processing_task(Pipeline& pipe, const ProcessingTask& task) {
   if (task.mode != "trigger" && task.mode != "load") {
     throw std::invalid_argument("task mode must be 'trigger' or 'load', not '" + task.mode + "'");
   }
+  const dj::BlobValue params = to_facemap_params(task.params);
+  if (task.mode == "trigger") {
+    // What FacemapProcessing will read back, checked now rather than failing at populate.
+    try {
+      check_processing_params(
+          from_facemap_params(params, task.params.motion_svd, task.params.movie_svd),
+          known_frame_size(pipe, task.recording));
+    } catch (const std::invalid_argument& error) {
+      throw std::invalid_argument("processing task " + std::to_string(task.task_id) +
+                                  " of recording " + task.recording.to_display() + ": " +
+                                  error.what());
+    }
+  }
   dj::Row row = task.recording;
   row.set("facemap_task_id", task.task_id);
   row.set("facemap_output_dir", task.output_dir);
   row.set("task_mode", task.mode);
-  row.set("facemap_params", dj::to_blob(to_facemap_params(task.params)));
+  row.set("facemap_params", dj::to_blob(params));
   row.set("do_mot_svd", task.params.motion_svd);
   row.set("do_mov_svd", task.params.movie_svd);
   row.set("task_description", task.description);

@@ -12,6 +12,7 @@
 #include "facemap/npy.hpp"
 #include "facemap/pickle.hpp"
 #include "facemap/pose_h5.hpp"
+#include "support/file_layout.hpp"
 #include "support/test_database.hpp"
 
 namespace fs = std::filesystem;
@@ -69,6 +70,42 @@ TEST(PoseH5, FacemapsFilesMatchItsKeypointArrays) {
   expect_file_matches_arrays("pose_synth_160x200", 30);
   expect_file_matches_arrays("pose_synth_171x128", 20);
   EXPECT_FLOAT_EQ(read_pose_h5(path).x(0, 0), 11.01487f);
+}
+
+TEST(PoseH5, WrittenFileHasTheLayoutOfFacemapsFile) {
+  // Facemap's keypoints (tests/data/fmnet), written by our writer: the file must hold the same
+  // objects as Facemap's (h5py's) file, read with the HDF5 C API rather than our reader: groups,
+  // dataset names, dtypes, shapes, storage, filters, attributes, and every value.
+  for (const std::string stem : {"pose_synth_160x200", "pose_synth_171x128"}) {
+    SCOPED_TRACE(stem);
+    const fs::path facemaps = fmtest::test_data("fmnet/" + stem + "_FacemapPose.h5");
+    const fs::path ours = temporary(stem + "_FacemapPose.h5");
+    write_pose_h5(ours, read_pose_h5(facemaps));
+    const auto expected = fmtest::hdf5_objects(facemaps), written = fmtest::hdf5_objects(ours);
+    // The root, /Facemap, 15 bodypart groups with x, y and likelihood each.
+    EXPECT_EQ(expected.size(), 2u + 15 * 4);
+    for (const auto& [name, want] : expected) {
+      SCOPED_TRACE(name);
+      const auto found = written.find(name);
+      ASSERT_NE(found, written.end()) << "missing from our file";
+      const fmtest::Hdf5Object& got = found->second;
+      EXPECT_EQ(got.kind, want.kind);
+      EXPECT_EQ(got.dtype, want.dtype);
+      EXPECT_EQ(got.shape, want.shape);
+      EXPECT_EQ(got.storage, want.storage);
+      EXPECT_EQ(got.filters, want.filters);
+      EXPECT_EQ(got.attributes, want.attributes);
+      EXPECT_EQ(got.values, want.values);
+    }
+    for (const auto& [name, object] : written)
+      EXPECT_TRUE(expected.count(name))
+          << name << " (" << object.kind << ") is not in Facemap's file";
+    // What Facemap's datasets are, so that a wrong expectation cannot hide behind equal files.
+    const fmtest::Hdf5Object& x = expected.at("/Facemap/paw/x");
+    EXPECT_EQ(x.dtype, "float32 little-endian");
+    EXPECT_EQ(x.shape, std::vector<std::uint64_t>{stem == "pose_synth_160x200" ? 30u : 20u});
+    fs::remove(ours);
+  }
 }
 
 TEST(PoseH5, RoundTripKeepsTheBodypartOrder) {

@@ -1,6 +1,7 @@
 // Facemap's pose metadata pickle: Facemap's own files, ours read back, file names, errors.
 
 #include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 #include "facemap/pose_h5.hpp"
 #include "facemap/pose_metadata.hpp"
 #include "pose/pose_test_files.hpp"
+#include "support/file_layout.hpp"
 
 using facemap::PoseMetadata;
 
@@ -46,6 +48,35 @@ TEST(PoseMetadata, OursReadsBackEqual) {
   EXPECT_EQ(back.bodyparts, metadata.bodyparts);
   EXPECT_EQ(back.inference_speed, 87.5);
   std::filesystem::remove(path);
+}
+
+std::string file_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(PoseMetadata, WrittenFileHasTheLayoutOfFacemapsFile) {
+  // Facemap's metadata read and written again by us: the pickle must hold what Facemap's holds,
+  // entry by entry in Facemap's order, with the same kinds (tuple of lists, list of ints, ints
+  // and floats apart) and values. Both are read as raw pickles, not with read_pose_metadata.
+  // Facemap's total_frames and inference_speed are numpy scalars (np.int64, np.float64), ours
+  // Python int and float: the pickle reader reads both as numbers, and Python code (Facemap's
+  // included) uses them alike.
+  for (const std::string stem : {"pose_synth_160x200", "pose_synth_171x128"}) {
+    SCOPED_TRACE(stem);
+    const auto facemaps = fmtest::test_data("fmnet/" + stem + "_FacemapPose_metadata.pkl");
+    const auto ours = fmtest::pose_temporary(stem + "_metadata.pkl");
+    facemap::write_pose_metadata(ours, facemap::read_pose_metadata(facemaps));
+    const facemap::pickle::Value expected = fmtest::read_pickle_structure(file_bytes(facemaps));
+    const facemap::pickle::Value written = fmtest::read_pickle_structure(file_bytes(ours));
+    EXPECT_EQ(fmtest::pickle_layout(written), fmtest::pickle_layout(expected));
+    // The keys Facemap writes, so that the comparison is known to cover them.
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : expected.as_dict().entries()) keys.push_back(key.as_str());
+    EXPECT_EQ(keys, (std::vector<std::string>{"batch_size", "image_size", "bbox", "total_frames",
+                                              "bodyparts", "inference_speed"}));
+    std::filesystem::remove(ours);
+  }
 }
 
 TEST(PoseMetadata, FileNamesFollowTheVideo) {

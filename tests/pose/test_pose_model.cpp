@@ -2,7 +2,9 @@
 // names, and the heatmaps and location maps on the fixture input equal PyTorch's to 1e-4.
 // Saving writes Facemap's layout back; broken model files give errors naming file and reason.
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -10,6 +12,7 @@
 #include "facemap/pose_model.hpp"
 #include "facemap/torch_file.hpp"
 #include "pose/pose_test_files.hpp"
+#include "support/file_layout.hpp"
 
 using facemap::NdArray;
 using facemap::PoseModel;
@@ -93,6 +96,93 @@ TEST(PoseModel, SavedModelReadsBackEqualAndInFacemapsLayout) {
   EXPECT_EQ(facemap::read_pose_model_params(params).channels, original.params().channels);
   std::filesystem::remove(state);
   std::filesystem::remove(params);
+}
+
+// A torch.save archive's records by name, without the archive folder (torch.save names it after
+// the file's stem, which differs between Facemap's files and ours); checks that folder.
+std::map<std::string, fmtest::ZipRecord> records_by_name(const std::filesystem::path& path) {
+  std::map<std::string, fmtest::ZipRecord> records;
+  const std::string folder = path.stem().string() + "/";
+  for (fmtest::ZipRecord& record : fmtest::zip_records(path)) {
+    EXPECT_EQ(record.name.compare(0, folder.size(), folder), 0) << record.name;
+    records[record.name.substr(folder.size())] = std::move(record);
+  }
+  return records;
+}
+
+// Compares one of our torch.save files with Facemap's: the same records, all stored uncompressed
+// with their data on 64-byte boundaries (as PyTorch's writer aligns them), data.pkl first, the
+// same version record and storage bytes, and data.pkl's pickle with the same layout (every class,
+// call, persistent id, key, shape, stride and flag). Record order is not compared: torch.save
+// orders storages by their keys as strings (data/0, data/1, data/10, ...), LibTorch's writer in
+// the order written, and readers find records by name.
+void expect_torch_file_like(const std::filesystem::path& ours,
+                            const std::filesystem::path& facemaps, bool state_dict) {
+  SCOPED_TRACE(facemaps.filename().string());
+  const auto written = records_by_name(ours), expected = records_by_name(facemaps);
+  EXPECT_EQ(fmtest::zip_records(ours).front().name, ours.stem().string() + "/data.pkl");
+  EXPECT_EQ(fmtest::zip_records(facemaps).front().name, facemaps.stem().string() + "/data.pkl");
+  for (const auto& [name, want] : expected) {
+    const auto found = written.find(name);
+    ASSERT_NE(found, written.end()) << name << " is missing from our file";
+    const fmtest::ZipRecord& got = found->second;
+    EXPECT_EQ(got.method, 0) << name;
+    EXPECT_EQ(want.method, 0) << name;
+    EXPECT_EQ(got.data_offset % 64, 0u) << name;
+    EXPECT_EQ(want.data_offset % 64, 0u) << name;
+    if (name != "data.pkl") {
+      EXPECT_TRUE(got.data == want.data) << name << " differs";
+    }
+  }
+  for (const auto& [name, record] : written)
+    EXPECT_TRUE(expected.count(name)) << name << " is not in Facemap's file";
+  ASSERT_TRUE(written.count("data.pkl") && expected.count("data.pkl"));
+  EXPECT_EQ(expected.at("version").data, "3\n");
+
+  facemap::pickle::Value got = fmtest::read_pickle_structure(written.at("data.pkl").data);
+  facemap::pickle::Value want = fmtest::read_pickle_structure(expected.at("data.pkl").data);
+  if (state_dict) {
+    // Facemap's state dict is an OrderedDict with torch's `_metadata` attribute (each module's
+    // version); ours is a plain dict without it (facemap/torch_file.hpp). load_state_dict reads
+    // those versions only to add a BatchNorm's num_batches_tracked where a version-1 file lacks
+    // it, and our files hold every num_batches_tracked (compared above and below), so the layouts
+    // are compared without it. Should our writer add it, it must be Facemap's.
+    ASSERT_FALSE(want.as_dict().attributes.is_none());
+    EXPECT_TRUE(want.as_dict().attributes.as_dict().contains("_metadata"));
+    if (!got.as_dict().attributes.is_none()) {
+      EXPECT_EQ(fmtest::pickle_layout(got.as_dict().attributes),
+                fmtest::pickle_layout(want.as_dict().attributes));
+    }
+    got.mutable_dict().attributes = {};
+    want.mutable_dict().attributes = {};
+    EXPECT_EQ(want.as_dict().size(), 90u);
+  }
+  // Entry by entry, so that a difference names its key.
+  const auto& got_entries = got.as_dict().entries();
+  const auto& want_entries = want.as_dict().entries();
+  ASSERT_EQ(got_entries.size(), want_entries.size());
+  for (std::size_t i = 0; i < want_entries.size(); ++i) {
+    EXPECT_EQ(fmtest::pickle_layout(got_entries[i].first),
+              fmtest::pickle_layout(want_entries[i].first));
+    EXPECT_EQ(fmtest::pickle_layout(got_entries[i].second),
+              fmtest::pickle_layout(want_entries[i].second))
+        << fmtest::pickle_layout(want_entries[i].first);
+  }
+  EXPECT_EQ(fmtest::pickle_layout(got), fmtest::pickle_layout(want));
+}
+
+TEST(PoseModel, SavedFilesHaveTheLayoutOfFacemapsFiles) {
+  for (const std::string state : {"fmnet_state_seed0.pt", "fmnet_bnrand_state_seed0.pt"}) {
+    const PoseModel model =
+        PoseModel::load(fmnet_data(state), fmnet_data("facemap_model_params.pth"));
+    const auto state_file = fmtest::pose_temporary("layout_state.pt"),
+               params_file = fmtest::pose_temporary("layout_params.pth");
+    model.save(state_file, params_file);
+    expect_torch_file_like(state_file, fmnet_data(state), true);
+    expect_torch_file_like(params_file, fmnet_data("facemap_model_params.pth"), false);
+    std::filesystem::remove(state_file);
+    std::filesystem::remove(params_file);
+  }
 }
 
 TEST(PoseModel, SmallerChannelConfigurationsWork) {

@@ -2,6 +2,10 @@
 // learning-rate schedule, is deterministic, accepts partly labelled frames, and a trained model
 // saved in Facemap's format loads back with the same outputs.
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "facemap/pose.hpp"
@@ -94,6 +98,24 @@ TEST(TrainPoseModel, IsDeterministicAndSavesInFacemapsFormat) {
   std::filesystem::remove_all(folder);
 }
 
+// The state dict's arrays by name.
+std::map<std::string, facemap::NdArray> weights(const PoseModel& model) {
+  std::map<std::string, facemap::NdArray> named;
+  for (auto& [name, array] : model.state_dict()) named.emplace(name, std::move(array));
+  return named;
+}
+
+// Output channel `channel` of a head (a 1x1 convolution with 15 outputs): its weights and bias.
+std::vector<float> head_channel(const std::map<std::string, facemap::NdArray>& state,
+                                const std::string& head, int channel) {
+  const std::vector<float> weight = state.at(head + ".weight").values<float>();
+  const std::size_t inputs = weight.size() / 15;
+  std::vector<float> values(weight.begin() + channel * inputs,
+                            weight.begin() + (channel + 1) * inputs);
+  values.push_back(state.at(head + ".bias").values<float>().at(channel));
+  return values;
+}
+
 TEST(TrainPoseModel, UnlabelledKeypointsAreSkipped) {
   LabelledFrames data = synthetic_frames(2);
   data.x.col(3).setConstant(NAN);  // eye(top) never labelled
@@ -107,6 +129,66 @@ TEST(TrainPoseModel, UnlabelledKeypointsAreSkipped) {
   EXPECT_TRUE(std::isfinite(reports[0].mean_error));
   for (const auto& [name, array] : model.state_dict())
     for (const float value : array.values<float>()) ASSERT_TRUE(std::isfinite(value)) << name;
+
+  // A second run that differs only in the values under the unlabelled keypoints (the other
+  // coordinate of each: eye(top)'s y, keypoint 7's x in frame 1, absurd or NaN now) must train
+  // exactly the same weights and report exactly the same loss and error.
+  LabelledFrames other = data;
+  other.y.col(3).setConstant(1e6f);
+  other.y(0, 3) = NAN;
+  other.x(1, 7) = -1e6f;
+  PoseModel other_model = small_model();
+  const auto other_reports = facemap::train_pose_model(other_model, other, options);
+  EXPECT_EQ(other_reports[0].loss, reports[0].loss);
+  EXPECT_EQ(other_reports[0].mean_error, reports[0].mean_error);
+  const auto trained = weights(model), other_trained = weights(other_model);
+  for (const auto& [name, array] : trained)
+    EXPECT_TRUE(array == other_trained.at(name)) << name << " differs between the two runs";
+
+  // eye(top) is labelled in no frame, so nothing pulls on its own output channels: the three
+  // heads' channel 3 (weights and bias) receive no gradient and keep their initial values
+  // exactly (Adam moves nothing without a gradient), while a labelled keypoint's channel moves.
+  const auto initial = weights(small_model());
+  for (const std::string head : {"Conv2_1x1.conv0", "Conv2_1x1.conv1", "Conv2_1x1.conv2"}) {
+    EXPECT_EQ(head_channel(trained, head, 3), head_channel(initial, head, 3)) << head;
+    EXPECT_NE(head_channel(trained, head, 0), head_channel(initial, head, 0)) << head;
+  }
+}
+
+TEST(TrainPoseModel, LossAndErrorAreOverLabelledKeypointsOnly) {
+  // One batch of both frames in one epoch: its forward pass is the initial network's whatever
+  // the labels, so each labelled keypoint adds the same term to the loss and the same distance
+  // to the error in every run. A run labelling a set of keypoints must then report the mean of
+  // what runs labelling each of them alone report; an unlabelled keypoint counted anywhere (as
+  // a label at 0, 0, say) would break that.
+  const LabelledFrames truth = synthetic_frames(2);
+  TrainingOptions options;
+  options.epochs = 1;
+  options.batch_size = 2;
+  options.augment = false;
+  const std::vector<std::pair<int, int>> labelled{{0, 0}, {1, 5}, {0, 9}, {1, 14}};
+  const auto run = [&](const std::vector<std::pair<int, int>>& keep) {
+    LabelledFrames data = truth;
+    data.x.setConstant(NAN);
+    data.y.setConstant(NAN);
+    for (const auto& [frame, part] : keep) {
+      data.x(frame, part) = truth.x(frame, part);
+      data.y(frame, part) = truth.y(frame, part);
+    }
+    PoseModel model = small_model();
+    return facemap::train_pose_model(model, data, options).at(0);
+  };
+  double loss = 0, error = 0;
+  for (const auto& keypoint : labelled) {
+    const facemap::EpochReport alone = run({keypoint});
+    loss += alone.loss / labelled.size();
+    error += alone.mean_error / labelled.size();
+  }
+  const facemap::EpochReport together = run(labelled);
+  std::cout << "loss " << together.loss << " (mean of single keypoints " << loss << "), error "
+            << together.mean_error << " px (" << error << ")\n";
+  EXPECT_NEAR(together.loss, loss, 1e-5 * loss);
+  EXPECT_NEAR(together.mean_error, error, 1e-5 * error);
 }
 
 TEST(TrainPoseModel, RejectsLabelsThatDoNotFit) {

@@ -138,7 +138,7 @@ TEST_F(BadInput, ResultFilesThatAreNotFacemapsAreRecordedAndLeaveNothingBehind) 
   };
   const std::vector<BadFile> bad = {
       {"plain_array", "holds a numeric array"},
-      {"dict_missing_keys", "missing"},
+      {"dict_missing_keys", "holds 0 region(s) but no results"},
       {"not_npy", "not a .npy file"},
   };
   for (size_t i = 0; i < bad.size(); ++i)
@@ -151,19 +151,20 @@ TEST_F(BadInput, ResultFilesThatAreNotFacemapsAreRecordedAndLeaveNothingBehind) 
     before.push_back(rows_matching(task_key(recording, id)));
 
   auto results = populate_all();
-  EXPECT_EQ(results[kProcessing].made, 1 + static_cast<long long>(bad.size()));
-  EXPECT_EQ(results[kProcessing].errors.size(), 1u);  // the load task without a file
+  // FacemapProcessing reads a load task's file to see that it holds Facemap's results, so
+  // every bad file is refused there, at the door, and FacialSignal never sees it.
+  EXPECT_EQ(results[kProcessing].made, 1);
+  EXPECT_EQ(results[kProcessing].errors.size(), 1u + bad.size());
   EXPECT_EQ(results[kFacialSignal].made, 1);
-  EXPECT_EQ(results[kFacialSignal].errors.size(), bad.size());
+  EXPECT_EQ(results[kFacialSignal].errors.size(), 0u);
 
   for (size_t i = 0; i < bad.size(); ++i) {
     SCOPED_TRACE(bad[i].folder);
     const dj::Row key = task_key(recording, static_cast<int>(i) + 1);
-    fmtest::expect_mentions(job_error(kFacialSignal, key),
+    fmtest::expect_mentions(job_error(kProcessing, key),
                             {bad[i].folder + "/good_proc.npy", bad[i].reason});
-    // The recording's info was made by the good task, and FacemapProcessing only found the
-    // file; FacialSignal, which reads it, kept nothing.
-    EXPECT_EQ(tables_changed(key, before[i]), (std::set<std::string>{kRecordingInfo, kProcessing}));
+    // The recording's info was made by the good task; nothing else was kept.
+    EXPECT_EQ(tables_changed(key, before[i]), (std::set<std::string>{kRecordingInfo}));
   }
   fmtest::expect_mentions(job_error(kProcessing, task_key(recording, missing_task)),
                           {"missing/good_proc.npy", "does not exist"});

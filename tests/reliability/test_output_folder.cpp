@@ -28,12 +28,13 @@ const std::string kInference = "facemap_inference.FacemapInference";
 
 class OutputFolder : public fmtest::SyntheticPipelineTest {
  protected:
-  /// Runs `fmpipe <args>` on the pipeline to its end; returns what it printed.
+  /// Runs `fmpipe <args>` on the pipeline to its end, expecting `exit_code` (1: a key failed);
+  /// returns what it printed.
   std::string run_fmpipe(const std::vector<std::string>& args,
-                         const fmtest::ChildLimits& limits = {}) {
+                         const fmtest::ChildLimits& limits = {}, int exit_code = 0) {
     auto process = fmtest::ChildProcess::fmpipe(args, recordings->environment(), limits);
     const auto exit = process.wait(120s);
-    EXPECT_EQ(exit.code, 0) << "fmpipe";
+    EXPECT_EQ(exit.code, exit_code) << "fmpipe";
     return process.output();
   }
   /// The one error job of `table`.
@@ -63,7 +64,7 @@ TEST_F(OutputFolder, UnwritableFolderIsAnErrorNamingItAndARetryAfterTheFixSuccee
   std::ofstream(blocker) << "a file where a folder should be";
   recordings->processed = blocker / "processed";
 
-  const std::string first = run_fmpipe({"worker"});
+  const std::string first = run_fmpipe({"worker"}, {}, 1);
   EXPECT_NE(first.find("worker: 1 made, 2 errors"), std::string::npos) << first;
   const auto cannot_create = [&](const std::string& folder) {
     return "trigger mode: cannot create the output folder " +
@@ -114,7 +115,7 @@ TEST_F(OutputFolder, FullFolderIsAnErrorNamingTheFileAndARetryAfterTheFixSucceed
 
   fmtest::ChildLimits full;
   full.file_size_bytes = kLimit;
-  const std::string first = run_fmpipe({"worker", "FacemapProcessing"}, full);
+  const std::string first = run_fmpipe({"worker", "FacemapProcessing"}, full, 1);
   EXPECT_NE(first.find("worker: 0 made, 1 errors"), std::string::npos) << first;
   const auto error = error_of(fmtest::kProcessing);
   EXPECT_NE(error.error_message.find(proc_file.string()), std::string::npos) << error.error_message;

@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <iostream>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
@@ -34,6 +36,61 @@ int count_colour(const cv::Mat& image, const cv::Rect& area, const cv::Vec3b& co
     }
   }
   return count;
+}
+
+// Where a trace of `colour` is drawn in `area`: for each column of the area, the mean row of its
+// pixels of that colour (within `tolerance`), or -1 where the column has none.
+std::vector<double> trace_rows(const cv::Mat& image, const cv::Rect& area, const cv::Vec3b& colour,
+                               int tolerance) {
+  std::vector<double> rows;
+  for (int x = area.x; x < area.br().x; ++x) {
+    double sum = 0;
+    int count = 0;
+    for (int y = area.y; y < area.br().y; ++y) {
+      if (count_colour(image, {x, y, 1, 1}, colour, tolerance)) {
+        sum += y;
+        ++count;
+      }
+    }
+    rows.push_back(count ? sum / count : -1);
+  }
+  return rows;
+}
+
+// What trace_rows() shows of one trace: over how many columns it is drawn, the mean row in the
+// left and in the right third of the columns, the spread of its rows, and the longest run of
+// columns without it between the first and the last column that have it.
+struct TraceShape {
+  int columns = 0;
+  double left = 0, right = 0;
+  double spread = 0;
+  int longest_gap = 0;
+};
+
+TraceShape trace_shape(const std::vector<double>& rows) {
+  TraceShape shape;
+  const std::size_t third = rows.size() / 3;
+  double low = 1e9, high = -1e9, left_sum = 0, right_sum = 0;
+  int left_count = 0, right_count = 0, gap = 0;
+  bool started = false;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i] < 0) {
+      gap += started;
+      continue;
+    }
+    if (started) shape.longest_gap = std::max(shape.longest_gap, gap);
+    started = true;
+    gap = 0;
+    ++shape.columns;
+    low = std::min(low, rows[i]);
+    high = std::max(high, rows[i]);
+    if (i < third) left_sum += rows[i], ++left_count;
+    if (i >= rows.size() - third) right_sum += rows[i], ++right_count;
+  }
+  shape.left = left_count ? left_sum / left_count : -1;
+  shape.right = right_count ? right_sum / right_count : -1;
+  shape.spread = shape.columns ? high - low : 0;
+  return shape;
 }
 
 class ReportFigures : public ::testing::Test {
@@ -142,6 +199,35 @@ TEST_F(ReportFigures, TracesHaveTheirSizesAndDrawEveryTrace) {
   EXPECT_EQ(read("svd.png").size(), cv::Size(1000, 40 + 400));
   EXPECT_EQ(read("pupil.png").size(), cv::Size(1000, 40 + 3 * 250));
   EXPECT_EQ(read("blink.png").size(), cv::Size(1000, 400));
+  // The traces themselves, not only the figures' sizes: the area rises from 500 to 900 over the
+  // frames (image rows grow downwards, so its left third lies lower than its right third) with a
+  // gap at the failed frame 50 (18 columns wide here); the centre is constant, a flat line.
+  // Columns 150 to 800 lie inside every plot (the y axis's labels are left of them, the legend's
+  // swatches right).
+  const cv::Mat pupil = read("pupil.png"), blink = read("blink.png");
+  const cv::Vec3b smoothed_blue(180, 119, 31), blink_purple(189, 103, 148);
+  const auto panel = [](int index, int height) {
+    return cv::Rect(150, 40 + index * height, 650, height);
+  };
+  const TraceShape area = trace_shape(trace_rows(pupil, panel(0, 250), smoothed_blue, 40));
+  std::cout << "pupil area: " << area.columns << " columns, left " << area.left << ", right "
+            << area.right << ", gap " << area.longest_gap << "\n";
+  EXPECT_GT(area.columns, 600);
+  EXPECT_GT(area.left - area.right, 60);
+  EXPECT_GE(area.longest_gap, 10);
+  for (int axis = 1; axis <= 2; ++axis) {
+    const TraceShape centre = trace_shape(trace_rows(pupil, panel(axis, 250), smoothed_blue, 40));
+    std::cout << "pupil centre " << axis << ": " << centre.columns << " columns, spread "
+              << centre.spread << "\n";
+    EXPECT_GT(centre.columns, 600) << "centre axis " << axis;
+    EXPECT_LE(centre.spread, 2) << "centre axis " << axis;
+  }
+  const TraceShape blinking = trace_shape(trace_rows(blink, {150, 40, 650, 360}, blink_purple, 40));
+  std::cout << "blink: " << blinking.columns << " columns, left " << blinking.left << ", right "
+            << blinking.right << ", gap " << blinking.longest_gap << "\n";
+  EXPECT_GT(blinking.columns, 550);
+  EXPECT_GT(blinking.left - blinking.right, 100);
+  EXPECT_GE(blinking.longest_gap, 10);
   const cv::Mat running = read("running.png");
   EXPECT_EQ(running.size(), cv::Size(1000, 400));
   // Each of the eight components in its own colour (Matplotlib's tab10: blue, orange, ...).

@@ -117,13 +117,33 @@ TEST(Binning, AveragesWholeBlocksAndCropsTheRest) {
 TEST(Binning, FacemapBinnedRanges) {
   // The fixture's motion region, rows 80..149 and columns 10..99: Facemap's 17 x 23 bins.
   const Roi roi = motion_rectangle(80, 150, 10, 100);
-  const std::vector<int> rows = binned_range(roi.yrange, 4), columns = binned_range(roi.xrange, 4);
+  const std::vector<int> rows = binned_rows(roi.yrange, 4), columns = binned_columns(roi.xrange, 4);
   ASSERT_EQ(rows.size(), 17u);
   EXPECT_EQ(rows.front(), 20);
   EXPECT_EQ(rows.back(), 36);
   ASSERT_EQ(columns.size(), 23u);
   EXPECT_EQ(columns.front(), 2);
   EXPECT_EQ(columns.back(), 24);
+}
+
+TEST(Binning, FacemapsRowAndColumnRulesDiffer) {
+  // Facemap: yrange_bin = arange(floor(y0 / 4), floor(ylast / 4)) and xrange_bin =
+  // arange(floor(x0 / 4), floor(xlast) / 4): for last index 97 (97 / 4 = 24.25) the rows end
+  // at 23 and the columns at 24; for last index 99 both end at 23 (rows) and 24 (columns);
+  // for a multiple of 4 (96) both end at 23.
+  const Roi odd = motion_rectangle(10, 98, 10, 98);
+  EXPECT_EQ(binned_rows(odd.yrange, 4),
+            (std::vector<int>{2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12,
+                              13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23}));
+  EXPECT_EQ(binned_columns(odd.xrange, 4).back(), 24);
+  EXPECT_EQ(binned_columns(odd.xrange, 4).size(), 23u);
+  const Roi three = motion_rectangle(10, 100, 10, 100);
+  EXPECT_EQ(binned_rows(three.yrange, 4).back(), 23);  // ours once ended at 24
+  EXPECT_EQ(binned_columns(three.xrange, 4).back(), 24);
+  const Roi whole = motion_rectangle(8, 97, 8, 97);
+  EXPECT_EQ(binned_rows(whole.yrange, 4).back(), 23);
+  EXPECT_EQ(binned_columns(whole.xrange, 4).back(), 23);
+  EXPECT_TRUE(binned_rows(motion_rectangle(5, 8, 5, 8).yrange, 4).empty());
 }
 
 TEST(Binning, ViewsSideBySideOnOneCanvas) {
@@ -133,12 +153,13 @@ TEST(Binning, ViewsSideBySideOnOneCanvas) {
   EXPECT_EQ(canvas.view_column(1), 12);
   // The second view is 5 rows high: the canvas below it is padding.
   EXPECT_EQ(canvas.view_pixels().size(), 10u * 12 + 5u * 8);
-  Roi roi = motion_rectangle(4, 12, 8, 16);  // binned rows 1..2, columns 2..3
+  // Rows 4..11 and columns 8..15: binned row 1 (Facemap's floor(11 / 4) ends it) and columns
+  // 2..3.
+  Roi roi = motion_rectangle(4, 12, 8, 16);
   roi.view = 1;
-  EXPECT_EQ(canvas.region_pixels(roi),
-            (std::vector<int>{1 * 20 + 14, 1 * 20 + 15, 2 * 20 + 14, 2 * 20 + 15}));
-  roi.yrange = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
-                12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23};
+  EXPECT_EQ(canvas.region_pixels(roi), (std::vector<int>{1 * 20 + 14, 1 * 20 + 15}));
+  roi.yrange.clear();
+  for (int y = 0; y < 28; ++y) roi.yrange.push_back(y);
   EXPECT_THROW(canvas.region_pixels(roi), std::invalid_argument);  // rows 0..5: below the view
 }
 
@@ -156,8 +177,12 @@ TEST(Sampling, FacemapSegmentsAndChunks) {
   EXPECT_EQ(svd_chunks(749)[0].count, 749);
   EXPECT_EQ(svd_chunks(100000).size(), 15u);
   EXPECT_EQ(mean_image_segments(50).size(), 1u);
-  EXPECT_EQ(components_per_chunk(1000), 250);
-  EXPECT_EQ(components_per_chunk(120), 119);
+  EXPECT_EQ(components_per_chunk(1000, 2, 500), 250);
+  EXPECT_EQ(components_per_chunk(120, 2, 500), 119);
+  // One chunk: Facemap keeps min(ncomps, nt0 - 1), not 250.
+  EXPECT_EQ(components_per_chunk(749, 1, 500), 500);
+  EXPECT_EQ(components_per_chunk(300, 1, 500), 299);
+  EXPECT_EQ(components_per_chunk(749, 1, 100), 100);
 }
 
 TEST(SvdSolver, MatchesAnExactSvdOfTheCentredData) {
@@ -331,10 +356,11 @@ TEST_P(SyntheticClip, MotionEnergyAndProjectionsMatchDirectComputations) {
     EXPECT_GE(region.motion_svd->singular_values[0], region.motion_svd->singular_values[1]);
   }
   // The full frame of 12 x 16 bins has 191 components after the merge (pixels - 1); the region
-  // of 8 x 8 bins 63.
+  // (rows 8..39, columns 4..35) has Facemap's 7 x 8 bins (rows 2..8: floor(39 / 4) ends them;
+  // columns 1..8), so 55.
   EXPECT_EQ(result.svd_regions[0].motion_svd->masks.cols(), 191);
-  EXPECT_EQ(result.svd_regions[1].motion_svd->masks.rows(), 64);
-  EXPECT_EQ(result.svd_regions[1].motion_svd->masks.cols(), 63);
+  EXPECT_EQ(result.svd_regions[1].motion_svd->masks.rows(), 56);
+  EXPECT_EQ(result.svd_regions[1].motion_svd->masks.cols(), 55);
   EXPECT_EQ(result.svd_regions[1].roi_no, 1);
 }
 
@@ -396,6 +422,36 @@ TEST(SvdAnalysis, RejectsUnusableInput) {
   params.rois.clear();
   params.sbin = 32;
   EXPECT_THROW(process_frames(FrameArray(clip), params), std::invalid_argument);
+}
+
+TEST(SvdAnalysis, FacemapsColumnRuleIsCutAtAPartialLastBlockWithAWarning) {
+  // 18 columns at sbin 4: 4 whole blocks. Columns 8..17 give Facemap's bins 2..4 (17 / 4 =
+  // 4.25), and bin 4 would be the partial block Facemap cannot bin either.
+  const std::vector<GrayFrame> clip = synthetic_clip(20, {{16, 18}}).front();
+  SvdParams params;
+  params.components = 5;
+  params.rois = {motion_rectangle(0, 16, 8, 18)};
+  const FacemapResult result = process_frames(FrameArray(clip), params);
+  EXPECT_EQ(result.rois[0].xrange_bin, (std::vector<int>{2, 3}));
+  ASSERT_EQ(result.warnings.size(), 1u);
+  EXPECT_NE(result.warnings[0].find("motion region 0 ('motion SVD'): its binned columns 2..4 reach "
+                                    "past the binned view's 4 columns"),
+            std::string::npos)
+      << result.warnings[0];
+  // Rows 5..7 hold no whole bin row under Facemap's rule: an error naming the region.
+  params.rois = {motion_rectangle(5, 8, 0, 16)};
+  EXPECT_THROW(
+      {
+        try {
+          process_frames(FrameArray(clip), params);
+        } catch (const std::invalid_argument& e) {
+          EXPECT_NE(std::string(e.what()).find("covers no whole row of 4-pixel bins"),
+                    std::string::npos)
+              << e.what();
+          throw;
+        }
+      },
+      std::invalid_argument);
 }
 
 TEST(SvdAnalysis, TinyRecordings) {
@@ -476,7 +532,8 @@ TEST_F(FacemapFixture, SingularValuesMatchAnExactSvdOfTheMergedMatrix) {
     for (const FrameRange& chunk : svd_chunks(2450)) {
       ChunkAccumulator accumulator(chunk, pixels, kind);
       accumulator.add(read(chunk), chunk.first);
-      merge.add_chunk(accumulator.finish(means, components_per_chunk(chunk.count)));
+      merge.add_chunk(accumulator.finish(
+          means, components_per_chunk(chunk.count, svd_chunks(2450).size(), 500)));
     }
     ASSERT_EQ(merge.merge_input().cols(), 500);
     const Eigen::VectorXd exact = exact_singular_values(merge.merge_input());

@@ -1,18 +1,18 @@
 #pragma once
 // populate(): computing Imported and Computed tables key by key.
 //
-// A table's computation derives from AutoPopulate and overrides either make() (fetch, compute
-// and insert in one transaction) or the three phases make_fetch() / make_compute() /
-// make_insert(): inputs are fetched, the computation runs outside any transaction, and the
-// results are inserted in a short transaction after the inputs are fetched again and found
-// unchanged. Either way, the master row and all its parts commit together or not at all.
+// A table's computation derives from AutoPopulate and overrides make() (fetch, compute and
+// insert in one transaction), or derives from dj::Computation (dj/computation.hpp), whose typed
+// three phases fetch the inputs, compute outside any transaction, and insert the results in a
+// short transaction after the inputs are fetched again and found unchanged. Either way, the
+// master row and all its parts commit together or not at all.
 //
 // With reserve_jobs, keys go through the table's job queue (dj/jobs.hpp), so many workers on
 // many machines share the work and a dead worker's key is taken over by the next one.
 
-#include <any>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -91,15 +91,6 @@ class AutoPopulate {
 
   /// One-phase make: reads inputs, computes, and inserts through `out`, in one transaction.
   virtual void make(const Row& key, MakeInserter& out);
-  /// Three-phase make: override these three and return true from three_phase().
-  /// Phase 1 reads the inputs (it runs twice: once before computing, once in the insert
-  /// transaction to check that nothing changed meanwhile).
-  virtual std::vector<Row> make_fetch(const Row& key);
-  /// Phase 2 computes outside any transaction.
-  virtual std::any make_compute(const Row& key, const std::vector<Row>& inputs);
-  /// Phase 3 inserts the results in a short transaction.
-  virtual void make_insert(const Row& key, const std::any& results, MakeInserter& out);
-  virtual bool three_phase() const { return false; }
 
   /// Computes the missing keys. Without suppress_errors the first error is rethrown (after
   /// being recorded in the job table when reserve_jobs is set).
@@ -113,6 +104,24 @@ class AutoPopulate {
   JobTable& jobs();
   /// Counts for status displays: total keys, done, pending, reserved, errors, ignored.
   JobProgress progress();
+
+ protected:
+  /// One key's three-phase make, as populate() drives it; dj::Computation implements it with
+  /// its typed phases.
+  class PhasedMake {
+   public:
+    virtual ~PhasedMake() = default;
+    /// make_fetch: reads the inputs.
+    virtual void fetch() = 0;
+    /// make_compute: computes from them, outside any transaction.
+    virtual void compute() = 0;
+    /// Reads the inputs again (in the insert transaction): whether they equal the first read.
+    virtual bool inputs_unchanged() = 0;
+    /// make_insert: inserts the results through `out`.
+    virtual void insert(MakeInserter& out) = 0;
+  };
+  /// The three-phase make of `key`, or null to use the one-phase make().
+  virtual std::unique_ptr<PhasedMake> phased_make(const Row& key);
 
  private:
   enum class Outcome { made, skipped, failed, stopped };

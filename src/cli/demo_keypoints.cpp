@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "facemap/pose_model.hpp"
-#include "pipeline/results.hpp"
+#include "pipeline/tables.hpp"
 #include "pipeline/tasks.hpp"
 
 namespace fmpipe::cli {

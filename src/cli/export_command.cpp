@@ -11,7 +11,7 @@
 #include "facemap/partial_file.hpp"
 #include "facemap/pose_h5.hpp"
 #include "facemap/proc_file.hpp"
-#include "pipeline/results.hpp"
+#include "pipeline/tables.hpp"
 
 namespace fs = std::filesystem;
 

@@ -140,14 +140,8 @@ void AutoPopulate::make(const Row& key, MakeInserter&) {
                          " defines neither make() nor the three make phases (key " +
                          key.to_display() + ")");
 }
-std::vector<Row> AutoPopulate::make_fetch(const Row&) {
-  return {};
-}
-std::any AutoPopulate::make_compute(const Row&, const std::vector<Row>&) {
-  return {};
-}
-void AutoPopulate::make_insert(const Row& key, const std::any&, MakeInserter& out) {
-  make(key, out);
+std::unique_ptr<AutoPopulate::PhasedMake> AutoPopulate::phased_make(const Row&) {
+  return nullptr;
 }
 
 JobTable& AutoPopulate::jobs() {
@@ -175,18 +169,17 @@ AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved,
   MakeWarnings warnings;
   try {
     check_stop();
-    std::vector<Row> inputs;
-    std::any results;
-    if (three_phase()) {
+    const std::unique_ptr<PhasedMake> phased = phased_make(key);
+    if (phased) {
       phase = "make_fetch";
-      inputs = make_fetch(key);
+      phased->fetch();
       phase = "make_compute";
-      results = make_compute(key, inputs);
+      phased->compute();
       check_stop();
     }
     // Warnings are kept in the job table, which must exist before the insert transaction opens.
     if (!warnings.list().empty()) jobs();
-    if (three_phase()) phase = "make_fetch (check)";
+    if (phased) phase = "make_fetch (check)";
     Connection::Transaction transaction(target_.connection());
     if ((target_ & key).exists()) {
       // Done meanwhile by someone else. Its job row may have been queued again after that
@@ -200,13 +193,13 @@ AutoPopulate::Outcome AutoPopulate::make_one(const Row& key, bool reserved,
       return Outcome::skipped;
     }
     MakeInserter out(target_);
-    if (three_phase()) {
-      if (make_fetch(key) != inputs) {
+    if (phased) {
+      if (!phased->inputs_unchanged()) {
         throw std::runtime_error("the inputs of " + key.to_display() +
                                  " changed while they were computed");
       }
       phase = "make_insert";
-      make_insert(key, results, out);
+      phased->insert(out);
     } else {
       make(key, out);
     }

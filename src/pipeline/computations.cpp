@@ -1,7 +1,9 @@
 #include "pipeline/computations.hpp"
 
-#include "pipeline/facemap_inference.hpp"
-#include "pipeline/facial_behavior_estimation.hpp"
+#include "pipeline/tables/facemap_inference.hpp"
+#include "pipeline/tables/facemap_processing.hpp"
+#include "pipeline/tables/facial_signal.hpp"
+#include "pipeline/tables/recording_info.hpp"
 
 namespace pipeline {
 
@@ -9,13 +11,13 @@ std::vector<std::pair<std::string, std::unique_ptr<dj::AutoPopulate>>> computati
     Pipeline& pipe, const DataRoots& roots) {
   std::vector<std::pair<std::string, std::unique_ptr<dj::AutoPopulate>>> list;
   list.emplace_back("facial_behavior_estimation.RecordingInfo",
-                    std::make_unique<RecordingInfoMaker>(pipe, roots));
+                    std::make_unique<RecordingInfo>(pipe, roots));
   list.emplace_back("facial_behavior_estimation.FacemapProcessing",
-                    std::make_unique<FacemapProcessingMaker>(pipe, roots));
+                    std::make_unique<FacemapProcessing>(pipe, roots));
   list.emplace_back("facial_behavior_estimation.FacialSignal",
-                    std::make_unique<FacialSignalMaker>(pipe, roots));
+                    std::make_unique<FacialSignal>(pipe, roots));
   list.emplace_back("facemap_inference.FacemapInference",
-                    std::make_unique<FacemapInferenceMaker>(pipe, roots));
+                    std::make_unique<FacemapInference>(pipe, roots));
   return list;
 }
 

@@ -25,25 +25,23 @@ std::string name_list(const std::vector<std::string>& names) {
 
 }  // namespace
 
-void check_proc_file_owner(const Pipeline& pipe, const dj::Row& key,
+void check_proc_file_owner(const dj::Row& key, std::optional<int> nframes,
                            const std::vector<fs::path>& files, const fs::path& file,
                            const facemap::FacemapResult& result) {
   const dj::Row recording = key.project({"subject", "session_datetime", "recording_id"});
-  const auto info = pipe.table("facial_behavior_estimation.RecordingInfo") & recording;
-  if (!info.exists()) {
+  if (!nframes) {
     throw std::runtime_error("recording " + recording.to_display() +
                              " has no RecordingInfo, whose frame count shows whether " +
                              file.string() + " is its result; populate RecordingInfo first");
   }
-  const int nframes = info.fetch1({"nframes"}).get<int>("nframes");
   std::vector<std::string> expected, recorded;
   for (const auto& path : files) expected.push_back(path.filename().string());
   for (const auto& name : result.filenames) recorded.push_back(base_name(name));
 
   std::string differences;
-  if (result.nframes != nframes) {
+  if (result.nframes != *nframes) {
     differences += "it holds " + std::to_string(result.nframes) + " frames, the recording has " +
-                   std::to_string(nframes);
+                   std::to_string(*nframes);
   }
   if (recorded != expected) {
     differences += (differences.empty() ? "" : "; ") + std::string("it was made from ") +

@@ -5,18 +5,20 @@
 // under another key. Imported unchecked, its regions and traces would be stored as this key's.
 
 #include <filesystem>
+#include <optional>
 #include <vector>
 
+#include "dj/value.hpp"
 #include "facemap/results.hpp"
-#include "pipeline/pipeline.hpp"
 
 namespace pipeline::detail {
 
 /// Throws unless `result`, read from `file`, has the frame count of the recording's RecordingInfo
-/// and was made from files with the names of `files` (the recording's, in time order), in that
-/// order. Names are compared without their folders: Facemap records full paths as they were on
-/// the machine it ran on. The message names the file, the key and both sides of each difference.
-void check_proc_file_owner(const Pipeline& pipe, const dj::Row& key,
+/// (`nframes`, absent when RecordingInfo has not read the recording: refused too) and was made
+/// from files with the names of `files` (the recording's, in time order), in that order. Names are
+/// compared without their folders: Facemap records full paths as they were on the machine it ran
+/// on. The message names the file, the key and both sides of each difference.
+void check_proc_file_owner(const dj::Row& key, std::optional<int> nframes,
                            const std::vector<std::filesystem::path>& files,
                            const std::filesystem::path& file, const facemap::FacemapResult& result);
 

@@ -13,7 +13,8 @@
 #include "facemap/report_figures.hpp"
 #include "facemap/video.hpp"
 #include "pipeline/computations.hpp"
-#include "pipeline/results.hpp"
+#include "pipeline/task_paths.hpp"
+#include "pipeline/tables.hpp"
 #include "pipeline/task_params.hpp"
 #include "report_page.hpp"
 

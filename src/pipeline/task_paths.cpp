@@ -1,11 +1,11 @@
-// Where a task's inputs are and where its results go (see computations.hpp).
+// Where a task's inputs are and where its results go (task_paths.hpp).
 
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
 #include "facemap/partial_file.hpp"
-#include "pipeline/computations.hpp"
+#include "pipeline/task_paths.hpp"
 
 namespace fs = std::filesystem;
 
@@ -18,38 +18,7 @@ dj::Row recording_only(const dj::Row& key) {
 
 /// The first file of a recording, relative to its data root.
 fs::path first_file(const Pipeline& pipe, const dj::Row& recording_key) {
-  dj::FetchOptions options;
-  options.order_by = {"file_id"};
-  options.limit = 1;
-  const auto files =
-      (pipe.table("facial_behavior_estimation.VideoRecording.File") & recording_only(recording_key))
-          .fetch(options);
-  if (files.empty()) {
-    throw std::runtime_error("recording " + recording_only(recording_key).to_display() +
-                             " has no files");
-  }
-  return files.front().get<std::string>("file_path");
-}
-
-/// Creates trigger mode's output folder and checks that it can be written, so that a
-/// folder that cannot take the results fails the make before its computation, not after it.
-/// Making something in it is the test that also holds for root, whom permission bits do not stop
-/// but a read-only file system or a path through a regular file does. The probe is a
-/// PartialFile's private folder, so it also removes what a writer killed in this folder left
-/// (facemap/partial_file.hpp) before the retry computes.
-void prepare_output_folder(const fs::path& folder) {
-  std::error_code error;
-  fs::create_directories(folder, error);
-  if (error) {
-    throw std::runtime_error("trigger mode: cannot create the output folder " + folder.string() +
-                             ": " + error.message());
-  }
-  try {
-    const facemap::PartialFile probe(folder / ".fmpipe_write_test");
-  } catch (const facemap::FileWriteError& failed) {
-    throw std::runtime_error("trigger mode: cannot write into the output folder " +
-                             folder.string() + " (" + failed.what() + ")");
-  }
+  return stored_recording_files(pipe, recording_key).front();
 }
 
 /// `text` with every byte outside [A-Za-z0-9.-] written as %XX: distinct texts give distinct
@@ -127,13 +96,10 @@ fs::path output_dir(const Pipeline& pipe, const DataRoots& roots, const TaskOutp
           "no processed-data root is set (FACEMAP_PROCESSED_DATA_DIR or FACEMAP_ROOT_DATA_DIR)");
     }
     if (!stored.empty()) refuse_shared_folder(pipe, output, task, video);
-    const fs::path folder =
-        roots.processed_root() /
-        (stored.empty()
-             ? video.parent_path() / ("facemap_" + recording_name(task) + "_" + output.name_suffix)
-             : fs::path(stored));
-    prepare_output_folder(folder);
-    return folder;
+    return roots.processed_root() /
+           (stored.empty() ? video.parent_path() /
+                                 ("facemap_" + recording_name(task) + "_" + output.name_suffix)
+                           : fs::path(stored));
   }
   if (!stored.empty()) {
     if (fs::path(stored).is_absolute()) return stored;
@@ -151,20 +117,26 @@ fs::path output_dir(const Pipeline& pipe, const DataRoots& roots, const TaskOutp
 
 }  // namespace
 
-std::vector<fs::path> recording_files(const Pipeline& pipe, const DataRoots& roots,
-                                      const dj::Row& recording_key) {
+std::vector<fs::path> stored_recording_files(const Pipeline& pipe, const dj::Row& recording_key) {
   dj::FetchOptions options;
   options.order_by = {"file_id"};
   std::vector<fs::path> files;
   for (const auto& row : (pipe.table("facial_behavior_estimation.VideoRecording.File") &
                           recording_only(recording_key))
                              .fetch(options)) {
-    files.push_back(roots.find(row.get<std::string>("file_path")));
+    files.push_back(row.get<std::string>("file_path"));
   }
   if (files.empty()) {
     throw std::runtime_error("recording " + recording_only(recording_key).to_display() +
                              " has no files");
   }
+  return files;
+}
+
+std::vector<fs::path> recording_files(const Pipeline& pipe, const DataRoots& roots,
+                                      const dj::Row& recording_key) {
+  std::vector<fs::path> files = stored_recording_files(pipe, recording_key);
+  for (fs::path& file : files) file = roots.find(file);
   return files;
 }
 
@@ -174,6 +146,24 @@ fs::path processing_output_dir(const Pipeline& pipe, const DataRoots& roots,
                     {"facial_behavior_estimation.FacemapTask", "facemap_output_dir",
                      "task" + std::to_string(task_key.get<int>("facemap_task_id"))},
                     task_key);
+}
+
+// Making something in the folder is the test that also holds for root, whom permission bits do
+// not stop but a read-only file system or a path through a regular file does. The probe is a
+// PartialFile's private folder, so it also removes what a writer killed in this folder left.
+void prepare_output_folder(const fs::path& folder) {
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (error) {
+    throw std::runtime_error("trigger mode: cannot create the output folder " + folder.string() +
+                             ": " + error.message());
+  }
+  try {
+    const facemap::PartialFile probe(folder / ".fmpipe_write_test");
+  } catch (const facemap::FileWriteError& failed) {
+    throw std::runtime_error("trigger mode: cannot write into the output folder " +
+                             folder.string() + " (" + failed.what() + ")");
+  }
 }
 
 fs::path inference_output_dir(const Pipeline& pipe, const DataRoots& roots,

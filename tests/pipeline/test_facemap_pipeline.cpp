@@ -17,7 +17,7 @@
 #include "facemap/synth.hpp"
 #include "pipeline/computations.hpp"
 #include "pipeline/ingest.hpp"
-#include "pipeline/results.hpp"
+#include "pipeline/tables.hpp"
 #include "pipeline/tasks.hpp"
 #include "support/pipeline_test.hpp"
 

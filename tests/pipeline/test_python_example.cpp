@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "dj/blob.hpp"
-#include "pipeline/results.hpp"
+#include "pipeline/tables.hpp"
 #include "support/command.hpp"
 #include "support/populated_pipeline.hpp"
 

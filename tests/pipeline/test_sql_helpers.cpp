@@ -15,7 +15,7 @@
 
 #include "dj/blob.hpp"
 #include "dj/identifiers.hpp"
-#include "pipeline/results.hpp"
+#include "pipeline/tables.hpp"
 #include "pipeline/sql_helpers.hpp"
 #include "support/command.hpp"
 #include "support/populated_pipeline.hpp"

@@ -1,6 +1,7 @@
 // populate(): atomic make(), errors, options, three-phase make, and the job queue shared by
 // several worker processes (including workers killed with SIGKILL or stopped with SIGTERM).
 
+#include "dj/computation.hpp"
 #include "dj/populate.hpp"
 
 #include <signal.h>
@@ -179,23 +180,28 @@ TEST_F(PopulateTest, RestrictionsMaxCallsOrderAndIgnore) {
 }
 
 TEST_F(PopulateTest, ThreePhaseMakeChecksItsInputs) {
-  struct Slow : dj::AutoPopulate {
-    using AutoPopulate::AutoPopulate;
-    bool three_phase() const override { return true; }
-    std::vector<dj::Row> make_fetch(const dj::Row& key) override {
-      return (dj::Table(target().connection(), target().schema_name(), "source") & key).fetch();
+  struct Inputs {
+    int item;
+    double value;
+    std::string schema;  // where another program changes the input while item 1 is computed
+    bool operator==(const Inputs&) const = default;
+  };
+  struct Slow : dj::Computation<Slow, Inputs, double> {
+    using Computation::Computation;
+    Inputs fetch(const dj::Row& key) {
+      const dj::Table source(target().connection(), target().schema_name(), "source");
+      return {key.get<int>("item"), (source & key).fetch1().get<double>("value"),
+              target().schema_name()};
     }
-    std::any make_compute(const dj::Row& key, const std::vector<dj::Row>& inputs) override {
-      if (key.get<int>("item") == 1) {
-        // Another program changes the input while this one computes.
+    static double compute(const Inputs& inputs) {
+      if (inputs.item == 1) {
         dj::Connection other(fmtest::database_url());
-        dj::Table(other, target().schema_name(), "source").update1({{"item", 1}, {"value", 100.0}});
+        dj::Table(other, inputs.schema, "source").update1({{"item", 1}, {"value", 100.0}});
       }
-      return inputs.front().get<double>("value") * 2;
+      return inputs.value * 2;
     }
-    void make_insert(const dj::Row& key, const std::any& result, dj::MakeInserter& out) override {
-      out.insert1(target(),
-                  {{"item", key.get<int>("item")}, {"doubled", std::any_cast<double>(result)}});
+    void insert(const dj::Row& key, const double& doubled, dj::MakeInserter& out) {
+      out.insert1(target(), {{"item", key.get<int>("item")}, {"doubled", doubled}});
     }
   };
   add_sources(3);

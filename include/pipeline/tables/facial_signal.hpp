@@ -1,0 +1,46 @@
+#pragma once
+// facial_behavior_estimation.FacialSignal and its parts (Summary, Region, MotionSVD, MovieSVD,
+// Pupil, Blink, Running): the results of a FacemapProcessing task, imported from its
+// <first video stem>_proc.npy (written by our engine in trigger mode, by Facemap in load mode).
+//
+// The definition is schemas/facial_behavior_estimation.dj; this file holds its make() and the
+// one mapping between the parts' columns and facemap::FacemapResult, used both to insert and
+// to read back (what lab programs analyse in C++ and `fmpipe export` writes as Facemap's files).
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "facemap/results.hpp"
+#include "pipeline/tables/table_computation.hpp"
+
+namespace pipeline {
+
+/// What FacialSignal's import reads: the task's result file and what shows whose it is.
+struct FacialSignalInputs {
+  dj::Row processing;                        ///< the FacemapProcessing row
+  std::vector<std::filesystem::path> files;  ///< the recording's videos, in time order
+  std::filesystem::path proc_file;           ///< the task's _proc.npy
+  std::optional<int> nframes;                ///< RecordingInfo's frame count, once read
+  bool operator==(const FacialSignalInputs&) const = default;
+};
+
+/// FacialSignal's make(): reads the _proc.npy, checks that it is the result of the key's
+/// recording (frame count and file names), warns about pupil fits that failed often, and
+/// inserts the master row with every part.
+class FacialSignal
+    : public TableComputation<FacialSignal, FacialSignalInputs, facemap::FacemapResult> {
+ public:
+  FacialSignal(Pipeline& pipe, DataRoots roots);
+
+  FacialSignalInputs fetch(const dj::Row& key);
+  static facemap::FacemapResult compute(const FacialSignalInputs& inputs);
+  void insert(const dj::Row& key, const facemap::FacemapResult& result, dj::MakeInserter& out);
+};
+
+/// The SVD analysis of one FacialSignal key (a FacemapTask key), rebuilt from its tables:
+/// regions, masks, singular values, projections, motion energy, pupil, blink and running.
+/// Throws when the key has no FacialSignal row.
+facemap::FacemapResult fetch_facial_signal(const Pipeline& pipe, const dj::Row& task_key);
+
+}  // namespace pipeline

@@ -2,6 +2,7 @@
 
 #include "pipeline/facemap_inference.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -68,6 +69,21 @@ facemap::PoseModelParams pose_params_of_state(const fs::path& state_file,
   return params;
 }
 
+facemap::PoseModel load_stored_model(const fs::path& state_file,
+                                     std::vector<std::string> bodyparts) {
+  return facemap::PoseModel::load_state(state_file,
+                                        pose_params_of_state(state_file, std::move(bodyparts)));
+}
+
+std::vector<std::string> bodyparts_in_facemap_order(const std::vector<std::string>& body_parts) {
+  std::vector<std::string> ordered;
+  for (const auto& name : facemap::facemap_bodyparts()) {
+    if (std::find(body_parts.begin(), body_parts.end(), name) != body_parts.end())
+      ordered.push_back(name);
+  }
+  return ordered;
+}
+
 FacemapInferenceMaker::FacemapInferenceMaker(Pipeline& pipe, DataRoots roots)
     : PipelineMaker(pipe, std::move(roots), "facemap_inference.FacemapInference") {}
 
@@ -99,14 +115,10 @@ std::any FacemapInferenceMaker::make_compute(const dj::Row& key,
   }
   if (inputs.size() < 2)
     throw std::runtime_error("model " + key.project({"model_id"}).to_display() + " has no file");
-  std::vector<std::string> bodyparts;
-  for (const auto& name : facemap::facemap_bodyparts()) {
-    if ((pipe_.table("facemap_inference.FacemapModel.BodyPart") &
-         dj::Row{{"model_id", key.get<int>("model_id")}, {"body_part", name}})
-            .exists()) {
-      bodyparts.push_back(name);
-    }
-  }
+  std::vector<std::string> stored;
+  for (const auto& row :
+       (pipe_.table("facemap_inference.FacemapModel.BodyPart") & key.project({"model_id"})).fetch())
+    stored.push_back(row.get<std::string>("body_part"));
   // LibTorch reads models from files: the stored weights go to a temporary file in the output
   // folder (checked writable, and where a copy a killed worker left is removed on the retry),
   // removed when the make ends, whichever way.
@@ -117,8 +129,7 @@ std::any FacemapInferenceMaker::make_compute(const dj::Row& key,
     out.write(weights.contents.data(), static_cast<std::streamsize>(weights.contents.size()));
     if (!out) throw std::runtime_error("cannot write " + state.path().string());
   }
-  const auto model =
-      facemap::PoseModel::load_state(state.path(), pose_params_of_state(state.path(), bodyparts));
+  const auto model = load_stored_model(state.path(), bodyparts_in_facemap_order(stored));
   const facemap::Recording recording(files);
   facemap::PoseOptions options;
   if (!task.is_null("bbox")) {

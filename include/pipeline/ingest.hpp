@@ -2,17 +2,23 @@
 // Upstream rows from a manifest: subjects, sessions, session folders, video recordings and
 // their files, in one transaction (rows that exist are kept).
 //
-// CSV: one row per video file, with a header naming the columns
-//   subject, sex, subject_birth_date, session_datetime, session_dir, recording_id, device,
-//   file_path
-// (subject_nickname and session_id optional); rows with the same subject, session_datetime and
-// recording_id are the files of one recording, in time order.
+// CSV: one row per video file, with a header naming the columns subject, session_datetime,
+// recording_id and file_path, and any of sex, subject_birth_date, subject_nickname, session_id,
+// session_dir and device; rows with the same subject, session_datetime and recording_id,
+// wherever they stand, are the files of one recording, in time order.
 // YAML or JSON: {"recordings": [{"subject": ..., "sex": ..., "subject_birth_date": ...,
 //   "session_datetime": ..., "session_dir": ..., "recording_id": 0, "device": "camera0",
-//   "files": ["rel/path1.avi", "rel/path2.avi"]}, ...]}
+//   "files": ["rel/path1.avi", "rel/path2.avi"]}, ...]} (recording_id defaults to 0).
 // File paths are relative to a data root (FACEMAP_ROOT_DATA_DIR).
+//
+// Manifests are strict, so that nothing a lab wrote is dropped or misread: an unknown column
+// or key, a value that is not of its kind (dates ISO 8601: YYYY-MM-DD, and YYYY-MM-DD
+// HH:MM:SS for session_datetime; integer ids; sex M, F or U), an empty required value, a file
+// listed twice for one recording, or rows of one subject, session or recording that disagree
+// on its attributes are refused, naming the file, line, column and value.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,10 +37,12 @@ struct RecordingEntry {
   int recording_id = 0;
   std::string device = "camera0";
   std::vector<std::string> files;
+  std::optional<int> session_id;  ///< Session.session_id; null when not given
+  std::string origin;             ///< "<manifest> line N", for errors; empty when not from one
 };
 
-/// Reads a manifest (.csv, .yaml/.yml or .json). Errors name the file, the line or entry, and
-/// the reason.
+/// Reads a manifest (.csv, .yaml/.yml or .json), every value checked. Errors name the file,
+/// the line, the column or key, the value and the reason.
 std::vector<RecordingEntry> read_manifest(const std::filesystem::path& path);
 
 /// Counts of rows added (rows that existed are not counted).
@@ -42,7 +50,8 @@ struct IngestCounts {
   long long subjects = 0, sessions = 0, recordings = 0, files = 0;
 };
 
-/// Inserts the entries' rows in one transaction.
+/// Inserts the entries' rows in one transaction: on any error nothing is kept. Errors from the
+/// database name the entry's origin.
 IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries);
 
 /// The VideoRecording key of an entry.

@@ -26,11 +26,14 @@ struct ProcessingTask {
 void add_processing_task(Pipeline& pipe, const ProcessingTask& task);
 
 /// Registers a keypoint model: FacemapModel, its body parts, and the weights file stored in
-/// the database (attach). The body parts must be rows of BodyPart.
+/// the database (attach). The body parts must be rows of BodyPart, in Facemap's order. The file
+/// must load as the network FacemapInference runs with these body parts (and, when `channels`
+/// are given, as its params file says, with those widths); otherwise facemap::PoseModelError
+/// names the model, the file and the reason, and nothing is stored.
 void register_model(Pipeline& pipe, int model_id, const std::string& name,
                     const std::filesystem::path& model_file,
-                    const std::vector<std::string>& body_parts,
-                    const std::string& description = "");
+                    const std::vector<std::string>& body_parts, const std::string& description = "",
+                    const std::vector<int>& channels = {});
 
 /// A FacemapInferenceTask.
 struct InferenceTask {

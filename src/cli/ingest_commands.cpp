@@ -195,8 +195,10 @@ void add_ingest_commands(CLI::App& app) {
   auto model = std::make_shared<ModelArgs>();
   auto* models = app.add_subcommand("model", "Keypoint models");
   models->require_subcommand(1);
-  auto* add =
-      models->add_subcommand("add", "Store a model file (Facemap's state dict) in the database");
+  auto* add = models->add_subcommand(
+      "add",
+      "Store a model file (Facemap's state dict) in the database, once it loads as "
+      "the keypoint network");
   add->add_option("--model-id", model->model_id, "model_id")->required();
   add->add_option("--name", model->name, "model_name")->required();
   add->add_option("--file", model->file, "The weights file (.pt / .pth state dict)")
@@ -208,11 +210,15 @@ void add_ingest_commands(CLI::App& app) {
   add->callback([model] {
     auto connection = dj::Connection::open_default();
     pipeline::Pipeline pipe(*connection);
-    const auto params = model->params_file.empty()
-                            ? facemap::PoseModelParams{}
-                            : facemap::read_pose_model_params(model->params_file);
+    // Without a params file the widths are the weights' own (as inference reads them); with
+    // one, its channels must be theirs and its body parts are the model's.
+    const bool given = !model->params_file.empty();
+    const auto params =
+        given ? facemap::read_pose_model_params(model->params_file) : facemap::PoseModelParams{};
     pipeline::register_model(pipe, model->model_id, model->name, model->file, params.bodyparts,
-                             model->description);
+                             model->description, given ? params.channels : std::vector<int>{});
+    std::cout << "stored model " << model->model_id << " (" << model->name
+              << "): " << params.bodyparts.size() << " body part(s)\n";
   });
 }
 

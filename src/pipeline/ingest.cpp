@@ -1,15 +1,239 @@
 #include "pipeline/ingest.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <map>
-#include <sstream>
+#include <optional>
+#include <regex>
+#include <set>
 #include <stdexcept>
 
 #include <yaml-cpp/yaml.h>
-#include <nlohmann/json.hpp>
+
+#include "dj/sql.hpp"
 
 namespace pipeline {
 namespace {
+
+/// One CSV row or one YAML/JSON entry, as written, before its values are checked.
+struct ManifestRow {
+  std::string where;  ///< "<file> line N" (YAML: "<file> line N (recordings[i])")
+  std::string label;  ///< what a field is called in this format: "column" or "key"
+  std::map<std::string, std::string> values;  ///< field -> text as written
+  std::vector<std::string> files;
+};
+
+enum class Kind { text, integer, date, datetime, sex };
+
+struct Field {
+  const char* name;
+  Kind kind;
+  bool required;  ///< an empty value is refused (optional empty values take their defaults)
+};
+
+// Every field a manifest may give; any other column or key is refused, so that a misspelt one
+// (`sesion_id`) is not dropped in silence.
+constexpr Field kFields[] = {
+    {"subject", Kind::text, true},
+    {"sex", Kind::sex, false},
+    {"subject_birth_date", Kind::date, false},
+    {"subject_nickname", Kind::text, false},
+    {"session_datetime", Kind::datetime, true},
+    {"session_id", Kind::integer, false},
+    {"session_dir", Kind::text, false},
+    {"recording_id", Kind::integer, true},
+    {"device", Kind::text, false},
+};
+
+/// The rows that describe one subject, session or recording must agree on its attributes:
+/// only one value can be stored.
+struct Scope {
+  const char* what;
+  std::vector<std::string> key;
+  std::vector<std::string> attributes;
+};
+
+const std::vector<Scope>& scopes() {
+  static const std::vector<Scope> all = {
+      {"subject", {"subject"}, {"sex", "subject_birth_date", "subject_nickname"}},
+      {"session", {"subject", "session_datetime"}, {"session_id", "session_dir"}},
+      {"recording", {"subject", "session_datetime", "recording_id"}, {"device"}},
+  };
+  return all;
+}
+
+std::string known_fields(const char* files_field) {
+  std::string names;
+  for (const Field& field : kFields) names += std::string(field.name) + ", ";
+  return names + files_field;
+}
+
+std::string field_error(const ManifestRow& row, const std::string& field, const std::string& value,
+                        const std::string& reason) {
+  return row.where + ", " + row.label + " " + field + ": '" + value + "' " + reason;
+}
+
+/// Where a row's video files are given: CSV's column or YAML's key.
+const char* files_field(const ManifestRow& row) {
+  return row.label == "column" ? "file_path" : "files";
+}
+
+std::optional<int> parse_int(const std::string& text) {
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+/// Whether the day exists (std::chrono's calendar is not built with LibTorch's pre-C++11 ABI).
+bool calendar_day(int year, int month, int day) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1) return false;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+/// "YYYY-MM-DD" or, where `time` is allowed, "YYYY-MM-DD HH:MM:SS" (or with ISO's 'T'), as
+/// "YYYY-MM-DD HH:MM:SS" so that rows of one session compare equal however they write it;
+/// nothing for any other form (a day-first or month-first date is not guessed at).
+std::optional<std::string> iso_date(const std::string& text, bool time) {
+  static const std::regex pattern(R"(^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2}))?$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, pattern) || (m[4].matched && !time)) return std::nullopt;
+  if (!calendar_day(std::stoi(m[1].str()), std::stoi(m[2].str()), std::stoi(m[3].str())))
+    return std::nullopt;
+  if (!time) return text;
+  if (!m[4].matched) return text + " 00:00:00";
+  if (std::stoi(m[4].str()) > 23 || std::stoi(m[5].str()) > 59 || std::stoi(m[6].str()) > 59)
+    return std::nullopt;
+  return m[1].str() + "-" + m[2].str() + "-" + m[3].str() + " " + m[4].str() + ":" + m[5].str() +
+         ":" + m[6].str();
+}
+
+/// The value as it will be stored; throws naming the row, the field and the value when it
+/// cannot be.
+std::string checked_value(const ManifestRow& row, const Field& field, const std::string& value) {
+  const auto refuse = [&](const std::string& reason) {
+    throw std::invalid_argument(field_error(row, field.name, value, reason));
+  };
+  if (value.empty()) {
+    if (field.required) refuse("is empty; a value is required");
+    return value;
+  }
+  switch (field.kind) {
+    case Kind::integer:
+      if (!parse_int(value)) refuse("is not an integer");
+      return std::to_string(*parse_int(value));
+    case Kind::sex:
+      if (value != "M" && value != "F" && value != "U") refuse("is not M, F or U");
+      return value;
+    case Kind::date:
+    case Kind::datetime: {
+      const bool time = field.kind == Kind::datetime;
+      const auto iso = iso_date(value, time);
+      if (!iso)
+        refuse(time ? "is not an ISO 8601 date (YYYY-MM-DD[ HH:MM:SS])"
+                    : "is not an ISO 8601 date (YYYY-MM-DD)");
+      return *iso;
+    }
+    case Kind::text:
+      break;
+  }
+  return value;
+}
+
+void check_values(ManifestRow& row) {
+  for (const Field& field : kFields) {
+    const auto it = row.values.find(field.name);
+    if (it != row.values.end()) it->second = checked_value(row, field, it->second);
+  }
+  if (row.files.empty())
+    throw std::invalid_argument(row.where + ": no video file (give at least one)");
+  for (const auto& file : row.files) {
+    if (file.empty())
+      throw std::invalid_argument(
+          field_error(row, files_field(row), file, "is empty; a video file is required"));
+  }
+}
+
+std::string value_of(const ManifestRow& row, const std::string& field) {
+  const auto it = row.values.find(field);
+  return it == row.values.end() ? "" : it->second;
+}
+
+std::string scope_key(const ManifestRow& row, const Scope& scope) {
+  std::string key;
+  for (const auto& field : scope.key) key += field + "=" + value_of(row, field) + ", ";
+  return "{" + key.substr(0, key.size() - 2) + "}";
+}
+
+/// Refuses rows of one subject, session or recording that give it different attributes.
+void check_agreement(const std::vector<ManifestRow>& rows) {
+  for (const Scope& scope : scopes()) {
+    std::map<std::string, const ManifestRow*> first;
+    for (const ManifestRow& row : rows) {
+      const auto [it, added] = first.emplace(scope_key(row, scope), &row);
+      if (added) continue;
+      for (const auto& attribute : scope.attributes) {
+        const std::string earlier = value_of(*it->second, attribute);
+        if (value_of(row, attribute) != earlier)
+          throw std::invalid_argument(field_error(
+              row, attribute, value_of(row, attribute),
+              "differs from '" + earlier + "' given for " + scope.what + " " + it->first + " at " +
+                  it->second->where + " (one value can be stored)"));
+      }
+    }
+  }
+}
+
+RecordingEntry entry_of(const ManifestRow& row) {
+  const auto get = [&](const char* field, const std::string& fallback = "") {
+    const std::string value = value_of(row, field);
+    return value.empty() ? fallback : value;
+  };
+  RecordingEntry entry;
+  entry.subject = get("subject");
+  entry.sex = get("sex", "U");
+  entry.subject_birth_date = get("subject_birth_date");
+  entry.subject_nickname = get("subject_nickname");
+  entry.session_datetime = get("session_datetime");
+  entry.session_dir = get("session_dir");
+  entry.recording_id = *parse_int(get("recording_id", "0"));
+  entry.device = get("device", "camera0");
+  if (!get("session_id").empty()) entry.session_id = *parse_int(get("session_id"));
+  entry.origin = row.where;
+  return entry;
+}
+
+/// The recordings of checked rows: rows of one recording, wherever they stand, give its files
+/// in their order; a file listed twice for one recording is refused (it would be read twice).
+std::vector<RecordingEntry> recordings_of(const std::vector<ManifestRow>& rows) {
+  std::vector<RecordingEntry> entries;
+  std::map<std::string, size_t> index;
+  std::map<std::string, std::map<std::string, std::string>> listed;  // recording -> file -> where
+  const Scope& recording = scopes().back();                          // its key is VideoRecording's
+  for (const ManifestRow& row : rows) {
+    const std::string key = scope_key(row, recording);
+    const auto [it, added] = index.emplace(key, entries.size());
+    if (added) entries.push_back(entry_of(row));
+    for (const auto& file : row.files) {
+      const auto [earlier, first] = listed[key].emplace(file, row.where);
+      if (!first)
+        throw std::invalid_argument(field_error(
+            row, files_field(row), file,
+            "is listed twice for recording " + key + " (also at " + earlier->second + ")"));
+      entries[it->second].files.push_back(file);
+    }
+  }
+  return entries;
+}
+
+std::vector<RecordingEntry> checked_recordings(std::vector<ManifestRow> rows) {
+  for (ManifestRow& row : rows) check_values(row);
+  check_agreement(rows);
+  return recordings_of(rows);
+}
 
 // RFC 4180 fields (quotes, doubled quotes, commas inside quotes), written by hand: no CSV
 // library is packaged for Debian 12's C++ tool chain.
@@ -39,118 +263,126 @@ std::vector<std::string> csv_fields(const std::string& line) {
   return fields;
 }
 
-std::vector<RecordingEntry> read_csv(std::istream& in) {
-  std::string line;
-  if (!std::getline(in, line)) throw std::invalid_argument("line 1: empty file, expected a header");
+/// The header's columns, each known and named once, with the required ones present.
+std::vector<std::string> csv_header(const std::string& where, std::string line) {
+  // Spreadsheets save "CSV UTF-8" with a byte-order mark, which is not part of the first name.
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
   const auto header = csv_fields(line);
-  std::map<std::string, size_t> column;
-  for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
-  for (const char* required : {"subject", "session_datetime", "recording_id", "file_path"}) {
-    if (!column.count(required))
-      throw std::invalid_argument(std::string("line 1: no '") + required + "' column");
+  std::set<std::string> known = {"file_path"};
+  for (const Field& field : kFields) known.insert(field.name);
+  std::set<std::string> seen;
+  for (const auto& name : header) {
+    if (!known.count(name))
+      throw std::invalid_argument(where + ", column " + name +
+                                  ": unknown column (known: " + known_fields("file_path") + ")");
+    if (!seen.insert(name).second)
+      throw std::invalid_argument(where + ", column " + name + ": named twice");
   }
-  std::vector<RecordingEntry> entries;
-  int line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
+  for (const char* required : {"subject", "session_datetime", "recording_id", "file_path"}) {
+    if (!seen.count(required))
+      throw std::invalid_argument(where + ": no '" + required + "' column");
+  }
+  return header;
+}
+
+std::vector<ManifestRow> read_csv(std::istream& in, const std::string& file) {
+  std::string line;
+  if (!std::getline(in, line))
+    throw std::invalid_argument(file + " line 1: empty file, expected a header");
+  const auto header = csv_header(file + " line 1", line);
+  std::vector<ManifestRow> rows;
+  for (int line_no = 2; std::getline(in, line); ++line_no) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const std::string where = "line " + std::to_string(line_no);
+    ManifestRow row{file + " line " + std::to_string(line_no), "column", {}, {}};
     std::vector<std::string> fields;
     try {
       fields = csv_fields(line);
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(where + ": " + e.what());
+      throw std::invalid_argument(row.where + ": " + e.what());
     }
     if (fields.size() != header.size()) {
-      throw std::invalid_argument(where + ": " + std::to_string(fields.size()) +
+      throw std::invalid_argument(row.where + ": " + std::to_string(fields.size()) +
                                   " fields, the header has " + std::to_string(header.size()));
     }
-    const auto get = [&](const std::string& name, const std::string& fallback = "") {
-      auto it = column.find(name);
-      return it == column.end() || fields[it->second].empty() ? fallback : fields[it->second];
-    };
-    RecordingEntry entry;
-    entry.subject = get("subject");
-    entry.sex = get("sex", "U");
-    entry.subject_birth_date = get("subject_birth_date");
-    entry.subject_nickname = get("subject_nickname");
-    entry.session_datetime = get("session_datetime");
-    entry.session_dir = get("session_dir");
-    entry.device = get("device", "camera0");
-    try {
-      entry.recording_id = std::stoi(get("recording_id"));
-    } catch (const std::exception&) {
-      throw std::invalid_argument(where + ": recording_id '" + get("recording_id") +
-                                  "' is not an integer");
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (header[i] == "file_path")
+        row.files.push_back(fields[i]);
+      else
+        row.values[header[i]] = fields[i];
     }
-    const std::string file = get("file_path");
-    if (entry.subject.empty() || entry.session_datetime.empty() || file.empty()) {
-      throw std::invalid_argument(where +
-                                  ": subject, session_datetime and file_path must not be empty");
-    }
-    if (!entries.empty() && entries.back().subject == entry.subject &&
-        entries.back().session_datetime == entry.session_datetime &&
-        entries.back().recording_id == entry.recording_id) {
-      entries.back().files.push_back(file);
-    } else {
-      entry.files.push_back(file);
-      entries.push_back(std::move(entry));
-    }
+    rows.push_back(std::move(row));
   }
-  return entries;
+  return rows;
 }
 
-RecordingEntry entry_from_yaml(const YAML::Node& node, const std::string& where) {
+std::string yaml_text(const ManifestRow& row, const std::string& key, const YAML::Node& node) {
+  if (node.IsNull()) return "";
+  if (!node.IsScalar())
+    throw std::invalid_argument(row.where + ", " + row.label + " " + key +
+                                ": expected a single value, not a list or mapping");
+  return node.Scalar();
+}
+
+ManifestRow row_from_yaml(const YAML::Node& node, const std::string& where) {
   if (!node.IsMap()) throw std::invalid_argument(where + ": expected a mapping");
-  const auto text = [&](const char* key, const std::string& fallback, bool required) {
-    if (!node[key]) {
-      if (required) throw std::invalid_argument(where + ": missing '" + key + "'");
-      return fallback;
-    }
-    return node[key].as<std::string>();
-  };
-  RecordingEntry entry;
-  entry.subject = text("subject", "", true);
-  entry.sex = text("sex", "U", false);
-  entry.subject_birth_date = text("subject_birth_date", "", false);
-  entry.subject_nickname = text("subject_nickname", "", false);
-  entry.session_datetime = text("session_datetime", "", true);
-  entry.session_dir = text("session_dir", "", false);
-  entry.device = text("device", "camera0", false);
-  entry.recording_id = node["recording_id"] ? node["recording_id"].as<int>() : 0;
-  if (!node["files"] || !node["files"].IsSequence() || node["files"].size() == 0) {
-    throw std::invalid_argument(where + ": 'files' must be a non-empty list");
+  ManifestRow row{where, "key", {}, {}};
+  for (const auto& item : node) {
+    const std::string key = item.first.as<std::string>();
+    if (key == "files") continue;
+    const bool known = std::any_of(std::begin(kFields), std::end(kFields),
+                                   [&](const Field& field) { return key == field.name; });
+    if (!known)
+      throw std::invalid_argument(where + ", key " + key +
+                                  ": unknown key (known: " + known_fields("files") + ")");
+    row.values[key] = yaml_text(row, key, item.second);
   }
-  for (const auto& file : node["files"]) entry.files.push_back(file.as<std::string>());
-  return entry;
+  for (const char* required : {"subject", "session_datetime"}) {
+    if (!row.values.count(required))
+      throw std::invalid_argument(where + ": missing '" + required + "'");
+  }
+  // A YAML or JSON recording without an id is recording 0 (the CSV header must name it).
+  if (!row.values.count("recording_id")) row.values["recording_id"] = "0";
+  const YAML::Node files = node["files"];
+  if (!files || !files.IsSequence() || files.size() == 0)
+    throw std::invalid_argument(where + ": 'files' must be a non-empty list");
+  for (const auto& file : files) row.files.push_back(yaml_text(row, "files", file));
+  return row;
+}
+
+std::vector<ManifestRow> read_yaml(std::istream& in, const std::string& file) {
+  // YAML is a superset of JSON: one reader serves both.
+  const YAML::Node root = YAML::Load(in);
+  if (!root.IsMap() || !root["recordings"] || !root["recordings"].IsSequence())
+    throw std::invalid_argument(file + ": expected a top-level 'recordings' list");
+  for (const auto& item : root) {
+    if (item.first.as<std::string>() != "recordings")
+      throw std::invalid_argument(file + ", key " + item.first.as<std::string>() +
+                                  ": unknown key (the manifest holds 'recordings' alone)");
+  }
+  std::vector<ManifestRow> rows;
+  for (size_t i = 0; i < root["recordings"].size(); ++i) {
+    const YAML::Node node = root["recordings"][i];
+    rows.push_back(row_from_yaml(node, file + " line " + std::to_string(node.Mark().line + 1) +
+                                           " (recordings[" + std::to_string(i) + "])"));
+  }
+  return rows;
 }
 
 }  // namespace
 
 std::vector<RecordingEntry> read_manifest(const std::filesystem::path& path) {
   std::ifstream in(path);
-  if (!in) throw std::runtime_error("manifest " + path.string() + ": cannot be opened");
+  if (!in) throw std::runtime_error(path.string() + ": cannot be opened as a manifest");
   const std::string extension = path.extension().string();
+  if (extension == ".csv") return checked_recordings(read_csv(in, path.string()));
+  if (extension != ".yaml" && extension != ".yml" && extension != ".json") {
+    throw std::invalid_argument(
+        path.string() + " has an unknown extension (a manifest is .csv, .yaml, .yml or .json)");
+  }
   try {
-    if (extension == ".csv") return read_csv(in);
-    if (extension != ".yaml" && extension != ".yml" && extension != ".json") {
-      throw std::invalid_argument("unknown extension (use .csv, .yaml, .yml or .json)");
-    }
-    // YAML is a superset of JSON: one reader serves both.
-    const YAML::Node root = YAML::Load(in);
-    if (!root["recordings"] || !root["recordings"].IsSequence()) {
-      throw std::invalid_argument("expected a top-level 'recordings' list");
-    }
-    std::vector<RecordingEntry> entries;
-    for (size_t i = 0; i < root["recordings"].size(); ++i) {
-      entries.push_back(
-          entry_from_yaml(root["recordings"][i], "recordings[" + std::to_string(i) + "]"));
-    }
-    return entries;
+    return checked_recordings(read_yaml(in, path.string()));
   } catch (const YAML::Exception& e) {
-    throw std::invalid_argument("manifest " + path.string() + ": " + e.what());
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument("manifest " + path.string() + ": " + e.what());
+    throw std::invalid_argument(path.string() + ": not YAML or JSON (" + e.what() + ")");
   }
 }
 
@@ -160,51 +392,74 @@ dj::Row recording_key(const RecordingEntry& entry) {
           {"recording_id", entry.recording_id}};
 }
 
-IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries) {
+namespace {
+
+/// The tables ingest writes, and what it has added to them.
+struct IngestTables {
+  dj::Table subject, session, directory, recording, file;
   IngestCounts counts;
-  dj::InsertOptions skip;
-  skip.skip_duplicates = true;
-  const auto subject = pipe.table("subject.Subject");
-  const auto session = pipe.table("session.Session");
-  const auto directory = pipe.table("session.SessionDirectory");
-  const auto recording = pipe.table("facial_behavior_estimation.VideoRecording");
-  const auto file = pipe.table("facial_behavior_estimation.VideoRecording.File");
-  // Inserts a row unless its key exists; returns 1 when it was added.
-  const auto added = [](const dj::Table& table, const dj::Row& row,
-                        const dj::InsertOptions&) -> long long {
-    if ((table & row.project(table.heading().primary_key())).exists()) return 0;
-    table.insert1(row);
-    return 1;
-  };
+};
+
+// Inserts a row unless its key exists; returns 1 when it was added.
+long long added(const dj::Table& table, const dj::Row& row) {
+  if ((table & row.project(table.heading().primary_key())).exists()) return 0;
+  table.insert1(row);
+  return 1;
+}
+
+void ingest_entry(IngestTables& tables, const RecordingEntry& e) {
+  dj::Row subject_row = {
+      {"subject", e.subject}, {"sex", e.sex}, {"subject_nickname", e.subject_nickname}};
+  subject_row.set("subject_birth_date",
+                  e.subject_birth_date.empty() ? dj::Value() : dj::Value(e.subject_birth_date));
+  tables.counts.subjects += added(tables.subject, subject_row);
+  const dj::Row session_key = {{"subject", e.subject}, {"session_datetime", e.session_datetime}};
+  dj::Row session_row = session_key;
+  session_row.set("session_id", e.session_id ? dj::Value(*e.session_id) : dj::Value());
+  tables.counts.sessions += added(tables.session, session_row);
+  if (!e.session_dir.empty()) {
+    dj::Row dir = session_key;
+    dir.set("session_dir", e.session_dir);
+    dj::InsertOptions skip;
+    skip.skip_duplicates = true;
+    tables.directory.insert1(dir, skip);
+  }
+  dj::Row recording_row = recording_key(e);
+  recording_row.set("device", e.device);
+  const long long new_recording = added(tables.recording, recording_row);
+  tables.counts.recordings += new_recording;
+  if (!new_recording) return;  // an existing recording keeps its files
+  for (size_t i = 0; i < e.files.size(); ++i) {
+    dj::Row file_row = recording_key(e);
+    file_row.set("file_id", static_cast<int>(i));
+    file_row.set("file_path", e.files[i]);
+    tables.file.insert1(file_row);
+    ++tables.counts.files;
+  }
+}
+
+}  // namespace
+
+IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries) {
+  IngestTables tables{pipe.table("subject.Subject"),
+                      pipe.table("session.Session"),
+                      pipe.table("session.SessionDirectory"),
+                      pipe.table("facial_behavior_estimation.VideoRecording"),
+                      pipe.table("facial_behavior_estimation.VideoRecording.File"),
+                      {}};
   dj::Connection::Transaction transaction(pipe.connection());
   for (const auto& e : entries) {
-    dj::Row subject_row = {
-        {"subject", e.subject}, {"sex", e.sex}, {"subject_nickname", e.subject_nickname}};
-    subject_row.set("subject_birth_date",
-                    e.subject_birth_date.empty() ? dj::Value() : dj::Value(e.subject_birth_date));
-    counts.subjects += added(subject, subject_row, skip);
-    const dj::Row session_key = {{"subject", e.subject}, {"session_datetime", e.session_datetime}};
-    counts.sessions += added(session, session_key, skip);
-    if (!e.session_dir.empty()) {
-      dj::Row dir = session_key;
-      dir.set("session_dir", e.session_dir);
-      directory.insert1(dir, skip);
-    }
-    dj::Row recording_row = recording_key(e);
-    recording_row.set("device", e.device);
-    const long long new_recording = added(recording, recording_row, skip);
-    counts.recordings += new_recording;
-    if (!new_recording) continue;  // an existing recording keeps its files
-    for (size_t i = 0; i < e.files.size(); ++i) {
-      dj::Row file_row = recording_key(e);
-      file_row.set("file_id", static_cast<int>(i));
-      file_row.set("file_path", e.files[i]);
-      file.insert1(file_row);
-      ++counts.files;
+    try {
+      ingest_entry(tables, e);
+    } catch (const dj::QueryError& error) {
+      // What the database refuses (a device that lab.Device lacks, a new subject without a
+      // birth date, a value too long) is named by the manifest row it came from.
+      if (e.origin.empty()) throw;
+      throw dj::QueryError(e.origin + ": " + error.what(), error.sqlstate());
     }
   }
   transaction.commit();
-  return counts;
+  return tables.counts;
 }
 
 }  // namespace pipeline

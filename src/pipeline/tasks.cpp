@@ -1,9 +1,11 @@
 #include "pipeline/tasks.hpp"
 
+#include <sstream>
 #include <stdexcept>
 
 #include "dj/attach.hpp"
 #include "dj/blob.hpp"
+#include "pipeline/tables/facemap_inference.hpp"
 #include "pipeline/task_checks.hpp"
 #include "pipeline/task_params.hpp"
 
@@ -22,6 +24,46 @@ std::optional<facemap::FrameSize> known_frame_size(const Pipeline& pipe, const d
   if (!info.exists()) return std::nullopt;
   const dj::Row row = info.fetch1();
   return facemap::FrameSize{row.get<int>("px_height"), row.get<int>("px_width")};
+}
+
+/// "a, b, c", for messages.
+template <typename T>
+std::string joined(const std::vector<T>& items) {
+  std::ostringstream text;
+  for (size_t i = 0; i < items.size(); ++i) text << (i ? ", " : "") << items[i];
+  return text.str();
+}
+
+/// Body parts FacemapModel.BodyPart can hold, in the order inference assigns the network's
+/// output channels (Facemap's): another order would label each keypoint with another's name.
+void check_model_body_parts(const Pipeline& pipe, const std::string& model,
+                            const std::vector<std::string>& body_parts) {
+  const auto known = pipe.table("facemap_inference.BodyPart");
+  for (const auto& part : body_parts) {
+    if (!(known & dj::Row{{"body_part", part}}).exists())
+      throw std::invalid_argument(model + ": unknown body part '" + part + "'");
+  }
+  if (bodyparts_in_facemap_order(body_parts) != body_parts)
+    throw std::invalid_argument(model + ": its body parts [" + joined(body_parts) +
+                                "] are not in Facemap's order (or name one twice); inference "
+                                "reads the network's outputs as [" +
+                                joined(bodyparts_in_facemap_order(body_parts)) + "]");
+}
+
+/// Loads the file as FacemapInference will, so that a file that is not the network is refused
+/// now, not at every inference task that uses it.
+void check_model_file(const std::string& model, const std::filesystem::path& model_file,
+                      const std::vector<std::string>& body_parts,
+                      const std::vector<int>& channels) {
+  try {
+    const auto network = load_stored_model(model_file, body_parts);
+    if (!channels.empty() && network.params().channels != channels)
+      throw facemap::PoseModelError(model_file.string() + ": its params give channels [" +
+                                    joined(channels) + "], its weights have [" +
+                                    joined(network.params().channels) + "]");
+  } catch (const facemap::PoseModelError& error) {
+    throw facemap::PoseModelError(model + " is not stored: " + error.what());
+  }
 }
 
 }  // namespace
@@ -57,19 +99,18 @@ void add_processing_task(Pipeline& pipe, const ProcessingTask& task) {
 
 void register_model(Pipeline& pipe, int model_id, const std::string& name,
                     const std::filesystem::path& model_file,
-                    const std::vector<std::string>& body_parts, const std::string& description) {
+                    const std::vector<std::string>& body_parts, const std::string& description,
+                    const std::vector<int>& channels) {
+  const std::string model = "model " + std::to_string(model_id) + " (" + name + ")";
+  check_model_body_parts(pipe, model, body_parts);
+  check_model_file(model, model_file, body_parts, channels);
   const dj::Attachment weights = dj::read_attachment(model_file);
-  const auto known = pipe.table("facemap_inference.BodyPart");
   dj::Connection::Transaction transaction(pipe.connection());
   pipe.table("facemap_inference.FacemapModel")
       .insert1({{"model_id", model_id}, {"model_name", name}, {"model_description", description}});
   std::vector<dj::Row> parts;
-  for (const auto& part : body_parts) {
-    if (!(known & dj::Row{{"body_part", part}}).exists()) {
-      throw std::invalid_argument("model " + name + ": unknown body part '" + part + "'");
-    }
+  for (const auto& part : body_parts)
     parts.push_back({{"model_id", model_id}, {"body_part", part}});
-  }
   pipe.table("facemap_inference.FacemapModel.BodyPart").insert(parts);
   pipe.table("facemap_inference.FacemapModel.File")
       .insert1({{"model_id", model_id}, {"model_file", weights}});

@@ -84,7 +84,7 @@ TEST_F(Ingest, BadManifestsNameTheFileLineAndReason) {
     try {
       pipeline::read_manifest(path);
     } catch (const std::exception& e) {
-      return std::string(e.what()).substr(path.size() + 11);  // after "manifest <path>: "
+      return std::string(e.what()).substr(path.size() + 1);  // after "<path> "
     }
     return std::string("no error");
   };
@@ -92,13 +92,14 @@ TEST_F(Ingest, BadManifestsNameTheFileLineAndReason) {
             "line 1: no 'recording_id' column");
   EXPECT_EQ(message_of("e.csv",
                        "subject,session_datetime,recording_id,file_path\nm1,2024-01-01,x,a.avi\n"),
-            "line 2: recording_id 'x' is not an integer");
+            "line 2, column recording_id: 'x' is not an integer");
   EXPECT_EQ(
       message_of("f.csv", "subject,session_datetime,recording_id,file_path\nm1,2024-01-01,0\n"),
       "line 2: 3 fields, the header has 4");
   EXPECT_EQ(message_of("g.yaml", "recordings:\n  - subject: m1\n    files: [a.avi]\n"),
-            "recordings[0]: missing 'session_datetime'");
-  EXPECT_EQ(message_of("h.txt", "x"), "unknown extension (use .csv, .yaml, .yml or .json)");
+            "line 2 (recordings[0]): missing 'session_datetime'");
+  EXPECT_EQ(message_of("h.txt", "x"),
+            "has an unknown extension (a manifest is .csv, .yaml, .yml or .json)");
   // A recording whose subject lacks a birth date fails in the database, and nothing is kept.
   pipeline::Pipeline pipe(*connection, prefix);
   pipeline::RecordingEntry good{"m5", "M", "2024-01-01", "",       "2024-06-03 09:00:00",

@@ -65,13 +65,6 @@ facemap::PoseTracks run_network(const InferenceInputs& inputs, const fs::path& h
   if (!inputs.model_file)
     throw std::runtime_error("model " + inputs.key.project({"model_id"}).to_display() +
                              " has no file");
-  // The network's body parts: the model's, in Facemap's order.
-  std::vector<std::string> bodyparts;
-  for (const auto& name : facemap::facemap_bodyparts()) {
-    if (std::find(inputs.model_bodyparts.begin(), inputs.model_bodyparts.end(), name) !=
-        inputs.model_bodyparts.end())
-      bodyparts.push_back(name);
-  }
   prepare_output_folder(inputs.output_dir);
   // LibTorch reads models from files: the stored weights go to a temporary file in the output
   // folder (checked writable, and where a copy a killed worker left is removed on the retry),
@@ -85,7 +78,7 @@ facemap::PoseTracks run_network(const InferenceInputs& inputs, const fs::path& h
     if (!out) throw std::runtime_error("cannot write " + state.path().string());
   }
   const auto model =
-      facemap::PoseModel::load_state(state.path(), pose_params_of_state(state.path(), bodyparts));
+      load_stored_model(state.path(), bodyparts_in_facemap_order(inputs.model_bodyparts));
   const facemap::Recording recording(inputs.files);
   facemap::PoseOptions options;
   if (inputs.bbox) {
@@ -138,6 +131,21 @@ facemap::PoseModelParams pose_params_of_state(const fs::path& state_file,
     params.channels[k] = static_cast<int>(weight->as_ndarray().shape().at(0));
   }
   return params;
+}
+
+facemap::PoseModel load_stored_model(const fs::path& state_file,
+                                     std::vector<std::string> bodyparts) {
+  return facemap::PoseModel::load_state(state_file,
+                                        pose_params_of_state(state_file, std::move(bodyparts)));
+}
+
+std::vector<std::string> bodyparts_in_facemap_order(const std::vector<std::string>& body_parts) {
+  std::vector<std::string> ordered;
+  for (const auto& name : facemap::facemap_bodyparts()) {
+    if (std::find(body_parts.begin(), body_parts.end(), name) != body_parts.end())
+      ordered.push_back(name);
+  }
+  return ordered;
 }
 
 FacemapInference::FacemapInference(Pipeline& pipe, DataRoots roots)

@@ -1,0 +1,229 @@
+// Manifests are strict: every value a lab writes is stored as written or refused with an error
+// naming the file, the line, the column (or key) and the value, before anything is inserted.
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "pipeline/ingest.hpp"
+#include "support/command.hpp"
+#include "support/pipeline_test.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> kIngestTables = {
+    "subject.Subject", "session.Session", "session.SessionDirectory",
+    "facial_behavior_estimation.VideoRecording", "facial_behavior_estimation.VideoRecording.File"};
+
+const std::string kHeader =
+    "subject,sex,subject_birth_date,session_datetime,recording_id,file_path\n";
+const std::string kRow = "m1,M,2024-01-02,2024-05-06 07:08:09,0,m1/s1/a.avi\n";
+const std::string kKnownColumns =
+    "subject, sex, subject_birth_date, subject_nickname, session_datetime, session_id, "
+    "session_dir, recording_id, device";
+
+/// A manifest and the whole error it must give, with FILE standing for its path.
+struct Refusal {
+  std::string name, text, error;
+};
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+class Manifest : public fmtest::PipelineTest {
+ protected:
+  void SetUp() override {
+    PipelineTest::SetUp();
+    fs::create_directories(folder);
+    pipe = std::make_unique<pipeline::Pipeline>(*connection, prefix);
+    // Rows that exist already, so that "unchanged" is not merely "still empty".
+    pipeline::ingest(*pipe, pipeline::read_manifest(write("existing.csv", kHeader + kRow)));
+  }
+  void TearDown() override {
+    pipe.reset();
+    fs::remove_all(folder);
+    PipelineTest::TearDown();
+  }
+
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(folder / name) << text;
+    return folder / name;
+  }
+
+  std::map<std::string, long long> counts() const {
+    std::map<std::string, long long> result;
+    for (const auto& name : kIngestTables) result[name] = pipe->table(name).count();
+    return result;
+  }
+
+  /// What `fmpipe ingest` does: the manifest's error message, or "no error".
+  std::string ingest_error(const fs::path& path) const {
+    try {
+      pipeline::ingest(*pipe, pipeline::read_manifest(path));
+    } catch (const std::exception& error) {
+      return error.what();
+    }
+    return "no error";
+  }
+
+  const fs::path folder = fs::temp_directory_path() / fmtest::unique_schema_name("fmpipe_manifest");
+  std::unique_ptr<pipeline::Pipeline> pipe;
+};
+
+}  // namespace
+
+TEST_F(Manifest, ValuesThatCannotBeHonouredAreRefusedNamingFileLineColumnAndValue) {
+  const std::string recording =
+      "{subject=m2, session_datetime=2024-05-06 07:08:09, recording_id=0}";
+  const std::vector<Refusal> refusals = {
+      {"same_row_twice.csv",
+       kHeader + "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n"
+                 "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n",
+       "FILE line 3, column file_path: 'm2/a.avi' is listed twice for recording " + recording +
+           " (also at FILE line 2)"},
+      {"same_file_apart.csv",
+       kHeader + "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n"
+                 "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/b.avi\n"
+                 "m3,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n"
+                 "m2,M,2024-01-02,2024-05-06T07:08:09,0,m2/a.avi\n",
+       "FILE line 5, column file_path: 'm2/a.avi' is listed twice for recording " + recording +
+           " (also at FILE line 2)"},
+      {"unknown_column.csv",
+       "subject,session_datetime,sesion_id,recording_id,file_path\n"
+       "m2,2024-05-06 07:08:09,3,0,m2/a.avi\n",
+       "FILE line 1, column sesion_id: unknown column (known: " + kKnownColumns + ", file_path)"},
+      {"column_twice.csv", "subject,session_datetime,recording_id,file_path,subject\n",
+       "FILE line 1, column subject: named twice"},
+      {"month_first.csv", kHeader + kRow + "m2,M,2024-01-02,01/09/2024,0,m2/a.avi\n",
+       "FILE line 3, column session_datetime: '01/09/2024' is not an ISO 8601 date "
+       "(YYYY-MM-DD[ HH:MM:SS])"},
+      {"no_such_day.csv", kHeader + "m2,M,2024-01-02,2023-02-29 10:00:00,0,m2/a.avi\n",
+       "FILE line 2, column session_datetime: '2023-02-29 10:00:00' is not an ISO 8601 date "
+       "(YYYY-MM-DD[ HH:MM:SS])"},
+      {"birth_date.csv", kHeader + "m2,M,02/01/2024,2024-05-06 07:08:09,0,m2/a.avi\n",
+       "FILE line 2, column subject_birth_date: '02/01/2024' is not an ISO 8601 date "
+       "(YYYY-MM-DD)"},
+      {"birth_time.csv", kHeader + "m2,M,2024-01-02 10:00:00,2024-05-06 07:08:09,0,m2/a.avi\n",
+       "FILE line 2, column subject_birth_date: '2024-01-02 10:00:00' is not an ISO 8601 date "
+       "(YYYY-MM-DD)"},
+      {"sex.csv", kHeader + "m2,male,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n",
+       "FILE line 2, column sex: 'male' is not M, F or U"},
+      {"recording_id.csv", kHeader + "m2,M,2024-01-02,2024-05-06 07:08:09,1.5,m2/a.avi\n",
+       "FILE line 2, column recording_id: '1.5' is not an integer"},
+      {"session_id.csv",
+       "subject,subject_birth_date,session_datetime,session_id,recording_id,file_path\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,s7,0,m2/a.avi\n",
+       "FILE line 2, column session_id: 's7' is not an integer"},
+      {"empty_subject.csv", kHeader + ",M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n",
+       "FILE line 2, column subject: '' is empty; a value is required"},
+      {"empty_recording_id.csv", kHeader + "m2,M,2024-01-02,2024-05-06 07:08:09,,m2/a.avi\n",
+       "FILE line 2, column recording_id: '' is empty; a value is required"},
+      {"empty_file.csv", kHeader + "m2,M,2024-01-02,2024-05-06 07:08:09,0,\n",
+       "FILE line 2, column file_path: '' is empty; a video file is required"},
+      {"subject_disagrees.csv",
+       kHeader + "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n"
+                 "m2,F,2024-01-02,2024-05-07 07:08:09,0,m2/b.avi\n",
+       "FILE line 3, column sex: 'F' differs from 'M' given for subject {subject=m2} at FILE "
+       "line 2 (one value can be stored)"},
+      {"recording_disagrees.csv",
+       "subject,subject_birth_date,session_datetime,recording_id,device,file_path\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,0,camera0,m2/a.avi\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,0,camera1,m2/b.avi\n",
+       "FILE line 3, column device: 'camera1' differs from 'camera0' given for recording " +
+           recording + " at FILE line 2 (one value can be stored)"},
+      {"unknown_key.yaml",
+       "recordings:\n"
+       "  - subject: m2\n"
+       "    session_datetime: 2024-05-06 07:08:09\n"
+       "    sesion_id: 3\n"
+       "    files: [m2/a.avi]\n",
+       "FILE line 2 (recordings[0]), key sesion_id: unknown key (known: " + kKnownColumns +
+           ", files)"},
+      {"month_first.json",
+       R"({"recordings": [
+            {"subject": "m2", "session_datetime": "2024-05-06 07:08:09", "files": ["m2/a.avi"]},
+            {"subject": "m2", "session_datetime": "01/09/2024", "files": ["m2/b.avi"]}]})",
+       "FILE line 3 (recordings[1]), key session_datetime: '01/09/2024' is not an ISO 8601 date "
+       "(YYYY-MM-DD[ HH:MM:SS])"},
+      {"file_twice.yaml",
+       "recordings:\n"
+       "  - {subject: m2, session_datetime: 2024-05-06 07:08:09, files: [m2/a.avi, m2/a.avi]}\n",
+       "FILE line 2 (recordings[0]), key files: 'm2/a.avi' is listed twice for recording " +
+           recording + " (also at FILE line 2 (recordings[0]))"},
+  };
+  const auto before = counts();
+  for (const Refusal& refusal : refusals) {
+    SCOPED_TRACE(refusal.name);
+    const fs::path path = write(refusal.name, refusal.text);
+    EXPECT_EQ(ingest_error(path), replace_all(refusal.error, "FILE", path.string()));
+    EXPECT_EQ(counts(), before);
+  }
+}
+
+TEST_F(Manifest, WhatTheDatabaseRefusesNamesTheRowAndKeepsNothing) {
+  // The first recording is new and valid; the second names a device lab.Device lacks.
+  const fs::path path =
+      write("device.csv",
+            "subject,subject_birth_date,session_datetime,recording_id,device,file_path\n"
+            "m2,2024-01-02,2024-05-06 07:08:09,0,camera0,m2/a.avi\n"
+            "m2,2024-01-02,2024-05-06 07:08:09,1,camera9,m2/b.avi\n");
+  const auto before = counts();
+  const std::string error = ingest_error(path);
+  EXPECT_EQ(error.rfind(path.string() + " line 3: ", 0), 0u) << error;
+  EXPECT_EQ(counts(), before);
+}
+
+TEST_F(Manifest, SessionIdIsStored) {
+  const fs::path path =
+      write("session_id.csv",
+            "subject,subject_birth_date,session_datetime,session_id,recording_id,file_path\n"
+            "m2,2024-01-02,2024-05-06 07:08:09,7,0,m2/a.avi\n"
+            "m2,2024-01-02,2024-05-07 07:08:09,,0,m2/b.avi\n");
+  pipeline::ingest(*pipe, pipeline::read_manifest(path));
+  const auto session = pipe->table("session.Session");
+  EXPECT_EQ((session & dj::Row{{"subject", "m2"}, {"session_datetime", "2024-05-06 07:08:09"}})
+                .fetch1()
+                .get<int>("session_id"),
+            7);
+  EXPECT_TRUE((session & dj::Row{{"subject", "m2"}, {"session_datetime", "2024-05-07 07:08:09"}})
+                  .fetch1()
+                  .is_null("session_id"));
+}
+
+TEST_F(Manifest, RowsOfOneRecordingAreItsFilesWhereverTheyStandAndHoweverTheDateIsWritten) {
+  // A spreadsheet's byte-order mark, a recording's rows apart, ISO's 'T' and a date alone.
+  const fs::path path = write("apart.csv", "\xEF\xBB\xBF" + kHeader +
+                                               "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n"
+                                               "m3,F,2024-01-03,2024-05-06,0,m3/a.avi\n"
+                                               "m2,M,2024-01-02,2024-05-06T07:08:09,0,m2/b.avi\n"
+                                               "m3,F,2024-01-03,2024-05-06 00:00:00,0,m3/b.avi\n");
+  const auto entries = pipeline::read_manifest(path);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].session_datetime, "2024-05-06 07:08:09");
+  EXPECT_EQ(entries[0].files, (std::vector<std::string>{"m2/a.avi", "m2/b.avi"}));
+  EXPECT_EQ(entries[1].session_datetime, "2024-05-06 00:00:00");
+  EXPECT_EQ(entries[1].files, (std::vector<std::string>{"m3/a.avi", "m3/b.avi"}));
+  EXPECT_EQ(pipeline::ingest(*pipe, entries).files, 4);
+}
+
+TEST_F(Manifest, TheCommandRefusesABadManifestAndInsertsNothing) {
+  const fs::path path = write("month_first.csv", kHeader + "m2,M,2024-01-02,01/09/2024,0,a.avi\n");
+  const auto before = counts();
+  const auto result = fmtest::run_command(
+      {std::string(FMPIPE_BINARY_DIR) + "/fmpipe", "ingest", path.string()},
+      {"DATABASE_URL=" + fmtest::database_url(), "FMPIPE_SCHEMA_PREFIX=" + prefix});
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.output.find(path.string() +
+                               " line 2, column session_datetime: '01/09/2024' is not an ISO "
+                               "8601 date (YYYY-MM-DD[ HH:MM:SS])"),
+            std::string::npos)
+      << result.output;
+  EXPECT_EQ(counts(), before);
+}

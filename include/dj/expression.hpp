@@ -39,20 +39,16 @@ class Query : public Relation {
   Query(Connection& connection, Relation relation);
   virtual ~Query() = default;
 
-  /// Rows matching the restriction.
+  // The operators of Relation, keeping the connection (and restrict() the base table).
   Query restrict(const Restriction& restriction) const;
   /// Rows not matching the restriction.
   Query restrict_not(const Restriction& restriction) const { return restrict(!restriction); }
-  /// Natural join on the attributes both have in common.
   Query join(const Query& other) const;
-  /// The primary key plus `attributes`, with `renames` (new name -> old name) and `computed`
-  /// attributes (name -> SQL expression over this query's attributes).
   Query proj(const std::vector<std::string>& attributes = {},
              const std::map<std::string, std::string>& renames = {},
              const std::map<std::string, std::string>& computed = {}) const;
-  /// For each row of this query, aggregates of its matching rows in `other`
-  /// (name -> SQL aggregate such as "count(*)", "avg(x)"). Rows without a match are kept only
-  /// with `keep_all_rows` (their count is 0, other aggregates null).
+  /// Rows without a match in `other` are kept only with `keep_all_rows` (their count is 0,
+  /// other aggregates null).
   Query aggr(const Query& other, const std::map<std::string, std::string>& aggregates,
              bool keep_all_rows = false) const;
 

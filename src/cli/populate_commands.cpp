@@ -16,6 +16,7 @@
 #include "dj/connection.hpp"
 #include "dj/populate.hpp"
 #include "pipeline/computations.hpp"
+#include "pipeline/config_locations.hpp"
 #include "worker_processes.hpp"
 
 namespace fmpipe::cli {
@@ -92,7 +93,7 @@ dj::PopulateOptions populate_options(const PopulateArgs& args) {
 /// A process's own session and computations: a forked worker never uses its parent's.
 struct OwnPipeline {
   OwnPipeline()
-      : connection(dj::Connection::open_default()),
+      : connection(pipeline::open_database()),
         pipe(*connection),
         all(pipeline::computations(pipe, pipeline::DataRoots::from_environment())) {}
   std::unique_ptr<dj::Connection> connection;

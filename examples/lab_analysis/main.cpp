@@ -10,11 +10,12 @@
 #include "dj/blob.hpp"
 #include "dj/connection.hpp"
 #include "facemap/version.hpp"
+#include "pipeline/config_locations.hpp"
 #include "pipeline/pipeline.hpp"
 
 int main() {
   try {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     std::cout << "facemap-pipeline " << facemap::version() << " on PostgreSQL "
               << connection->server_version() << " at " << connection->target() << "\n";
     pipeline::Pipeline pipe(*connection);

@@ -3,7 +3,7 @@
 //   - a key (Row): equality on the attributes the query has (others are ignored, as in DataJoint);
 //   - any_of(keys): rows matching any of the keys;
 //   - an SQL condition with $1..$n placeholders bound to values: sql("x > $1", {5});
-//   - another query (semijoin on the namesake attributes);
+//   - another query or relation (semijoin on the namesake attributes);
 //   - AND lists, and negation (operator!).
 
 #include <memory>
@@ -16,15 +16,15 @@
 
 namespace dj {
 
-class Query;
+class Relation;
 
 /// One restriction; cheap to copy.
 class Restriction {
  public:
   /// Equality on the key's attributes that the restricted query has.
   Restriction(Row key);  // NOLINT: a key restricts implicitly, as in DataJoint
-  /// A semijoin: rows with a match in `query` on their namesake attributes.
-  Restriction(const Query& query);  // NOLINT
+  /// A semijoin: rows with a match in `relation` (a Query, say) on their namesake attributes.
+  Restriction(const Relation& relation);  // NOLINT
   /// An SQL condition without parameters, e.g. "session_id > 3". Throws std::invalid_argument
   /// when check_sql_condition() refuses it.
   Restriction(const char* condition);         // NOLINT

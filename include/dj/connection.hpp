@@ -34,8 +34,9 @@ class Connection {
   /// Connects to `conninfo` (a libpq URI or keyword string; empty: libpq's environment).
   /// Errors name the target with its password redacted.
   explicit Connection(const std::string& conninfo);
-  /// Connects to the database that locate_database() finds (starting the embedded one if needed).
-  static std::unique_ptr<Connection> open_default();
+  /// Connects to the database that locate_database(locations) finds (starting the embedded one
+  /// if needed).
+  static std::unique_ptr<Connection> open_default(const ConfigLocations& locations);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -112,4 +112,14 @@ TableDeclaration compile_declaration(const std::string& schema, const std::strin
 /// All statements of a declaration joined as an SQL script (for sql/ and for review).
 std::string declaration_script(const TableDeclaration& declaration);
 
+/// Creates the declared table in `tx` unless it exists, under the schema's declaration lock (so
+/// that programs declaring at the same time wait for one another): the enum types it lacks, the
+/// table, its indexes and comments. Returns false when the table existed already. A statement
+/// the server refuses throws DefinitionError naming `display_name`.
+bool create_declared_table(pqxx::transaction_base& tx, const TableDeclaration& declaration,
+                           const std::string& display_name);
+
+/// Replaces the table's rows in its schema's ~lineage table with the declaration's lineage.
+void record_lineage(pqxx::transaction_base& tx, const TableDeclaration& declaration);
+
 }  // namespace dj

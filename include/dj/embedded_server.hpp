@@ -11,12 +11,17 @@
 #include <filesystem>
 #include <string>
 
+#include "dj/config_locations.hpp"
+
 namespace dj {
 
 /// Options for an embedded cluster.
 struct EmbeddedServerOptions {
-  /// Folder holding the cluster, its log and its socket (created when missing).
+  /// Folder holding the cluster, its log and its socket (created when missing); required (see
+  /// default_data_dir()).
   std::filesystem::path data_dir;
+  /// The environment variable that names PostgreSQL's bin folder, searched first (empty: none).
+  std::string postgres_bin_dir_env;
   /// Trade durability for speed (fsync off): for throwaway test servers only.
   bool throwaway = false;
   /// Account that runs the server when the caller is root.
@@ -35,9 +40,10 @@ class EmbeddedServer {
  public:
   explicit EmbeddedServer(EmbeddedServerOptions options);
 
-  /// The default data folder: $FMPIPE_DATA_DIR, else $XDG_DATA_HOME/facemap-pipeline/db
-  /// (~/.local/share/...), or /var/lib/facemap-pipeline/db for root.
-  static std::filesystem::path default_data_dir();
+  /// The default data folder under the caller's names: $<data_dir_env>, else
+  /// /var/lib/<app_name>/db for root, else $XDG_DATA_HOME/<app_name>/db, else
+  /// ~/.local/share/<app_name>/db.
+  static std::filesystem::path default_data_dir(const ConfigLocations& locations);
 
   /// Creates the cluster if needed, starts the server unless it runs, and returns the URL.
   std::string start();

@@ -1,7 +1,7 @@
 #pragma once
 // Query expressions: restriction, natural join, projection, aggregation, and fetching.
-// A Query is an immutable description; nothing runs until count(), fetch() or delete_rows().
-// Each operator wraps the operand's SELECT in a subquery, which PostgreSQL flattens.
+// A Query is a Relation (dj/relation.hpp: the SQL, built from headings) bound to a connection;
+// it is an immutable description, and nothing runs until count(), fetch() or delete_rows().
 
 #include <map>
 #include <memory>
@@ -13,18 +13,11 @@
 #include "dj/condition.hpp"
 #include "dj/connection.hpp"
 #include "dj/heading.hpp"
+#include "dj/relation.hpp"
 #include "dj/sql.hpp"
 #include "dj/value.hpp"
 
 namespace dj {
-
-/// What fetch() returns and how.
-struct FetchOptions {
-  std::vector<std::string> attributes;  ///< empty: all visible attributes
-  std::vector<std::string> order_by;    ///< "attr", "attr desc"; empty: primary key order
-  std::optional<long long> limit;
-  long long offset = 0;
-};
 
 /// Options of delete_rows().
 struct DeleteOptions {
@@ -38,27 +31,24 @@ struct DeleteResult {
   long long total() const;
 };
 
-/// A query over one or more tables.
-class Query {
+/// A query over one or more tables: a Relation and the connection that runs it.
+class Query : public Relation {
  public:
   Query(Connection& connection, std::shared_ptr<const Heading> heading, SqlFragment select,
         std::string description);
+  Query(Connection& connection, Relation relation);
   virtual ~Query() = default;
 
-  /// Rows matching the restriction.
+  // The operators of Relation, keeping the connection (and restrict() the base table).
   Query restrict(const Restriction& restriction) const;
   /// Rows not matching the restriction.
   Query restrict_not(const Restriction& restriction) const { return restrict(!restriction); }
-  /// Natural join on the attributes both have in common.
   Query join(const Query& other) const;
-  /// The primary key plus `attributes`, with `renames` (new name -> old name) and `computed`
-  /// attributes (name -> SQL expression over this query's attributes).
   Query proj(const std::vector<std::string>& attributes = {},
              const std::map<std::string, std::string>& renames = {},
              const std::map<std::string, std::string>& computed = {}) const;
-  /// For each row of this query, aggregates of its matching rows in `other`
-  /// (name -> SQL aggregate such as "count(*)", "avg(x)"). Rows without a match are kept only
-  /// with `keep_all_rows` (their count is 0, other aggregates null).
+  /// Rows without a match in `other` are kept only with `keep_all_rows` (their count is 0,
+  /// other aggregates null).
   Query aggr(const Query& other, const std::map<std::string, std::string>& aggregates,
              bool keep_all_rows = false) const;
 
@@ -79,11 +69,7 @@ class Query {
   /// in one transaction. Only for restrictions of one table.
   DeleteResult delete_rows(const DeleteOptions& options = {}) const;
 
-  const Heading& heading() const { return *heading_; }
   Connection& connection() const { return *connection_; }
-  /// The SELECT statement with its parameters (for inspection and composition).
-  const SqlFragment& select_sql() const { return select_; }
-  const std::string& description() const { return description_; }
   /// The table this query restricts, when it is a restriction of one table.
   const std::optional<std::pair<std::string, std::string>>& base_table() const { return base_; }
 
@@ -93,12 +79,11 @@ class Query {
   }
 
  private:
-  SqlFragment validated_order(const std::vector<std::string>& order_by) const;
+  /// Runs `sql` and converts its rows with `heading`; `context` names it in errors.
+  std::vector<Row> read_rows(const SqlFragment& sql, const Heading& heading,
+                             const std::string& context) const;
 
   Connection* connection_;
-  std::shared_ptr<const Heading> heading_;
-  SqlFragment select_;
-  std::string description_;
   std::optional<std::pair<std::string, std::string>> base_;
 };
 

@@ -98,6 +98,11 @@ class AutoPopulate {
   /// The same, adding to `result` key by key, so that what was done before an exception (a
   /// lost connection, for run_worker) is still counted.
   void populate(const PopulateOptions& options, PopulateResult& result);
+  /// The keys populate(options) would make, in the order it would take them: pending keys
+  /// matching the restrictions (less those blocked in the job queue with reserve_jobs, after
+  /// its orphans are returned to pending), in options.order, at most options.max_calls of them.
+  /// A caller that shares the work among processes splits this list.
+  std::vector<Row> keys_to_make(const PopulateOptions& options);
   /// Keys of key_source (restricted) not yet in the target.
   Query pending_keys(const std::vector<Restriction>& restrictions = {}) const;
   /// The target's job queue.

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "dj/embedded_server.hpp"
 #include "dj/settings.hpp"
+#include "pipeline/config_locations.hpp"
 
 namespace fmpipe::cli {
 namespace {
@@ -19,14 +20,8 @@ struct DbOptions {
 };
 
 dj::EmbeddedServer make_server(const DbOptions& options) {
-  dj::EmbeddedServerOptions server_options;
-  server_options.data_dir = options.data_dir;
-  if (options.data_dir.empty()) {
-    const auto config = dj::read_config_file();
-    if (auto it = config.find("embedded_data_dir"); it != config.end() && it->is_string()) {
-      server_options.data_dir = it->get<std::string>();
-    }
-  }
+  dj::EmbeddedServerOptions server_options =
+      dj::embedded_server_options(pipeline::config_locations(), options.data_dir);
   server_options.throwaway = options.throwaway;
   return dj::EmbeddedServer(server_options);
 }
@@ -73,7 +68,7 @@ void add_db_commands(CLI::App& app) {
                   << "initialized: " << (status.initialized ? "yes" : "no") << "\n"
                   << "running:     " << (status.running ? "yes" : "no") << "\n"
                   << "url:         " << status.url << "\n";
-        const auto target = dj::locate_database(false);
+        const auto target = dj::locate_database(pipeline::config_locations(), false);
         std::cout << "in use:      " << dj::describe(target) << "\n";
       });
 
@@ -85,7 +80,8 @@ void add_db_commands(CLI::App& app) {
         if (!options->data_dir.empty()) {
           std::cout << make_server(*options).start() << "\n";
         } else {
-          std::cout << dj::redact_url(dj::locate_database(true).url) << "\n";
+          std::cout << dj::redact_url(dj::locate_database(pipeline::config_locations(), true).url)
+                    << "\n";
         }
       });
 }

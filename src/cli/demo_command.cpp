@@ -16,6 +16,7 @@
 #include "dj/connection.hpp"
 #include "facemap/synth.hpp"
 #include "pipeline/computations.hpp"
+#include "pipeline/config_locations.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/report.hpp"
 #include "pipeline/tasks.hpp"
@@ -114,7 +115,7 @@ void add_demo_command(CLI::App& app) {
       truth = facemap::write_synthetic_video(face, video, truth_file);
     }
 
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     std::printf("database: %s\n", connection->target().c_str());
     pipeline::Pipeline pipe(*connection);
     const pipeline::RecordingEntry entry{"demo",

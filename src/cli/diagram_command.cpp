@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "dj/connection.hpp"
 #include "dj/dependencies.hpp"
+#include "pipeline/config_locations.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace fmpipe::cli {
@@ -25,7 +26,7 @@ void add_diagram_command(CLI::App& app) {
       ->capture_default_str();
   diagram->add_option("-o,--output", options->output, "Write to this file instead of stdout");
   diagram->callback([options] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     std::vector<std::string> schemas;
     for (const auto& spec : pipeline::builtin_schemas())

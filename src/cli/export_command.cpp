@@ -11,6 +11,7 @@
 #include "facemap/partial_file.hpp"
 #include "facemap/pose_h5.hpp"
 #include "facemap/proc_file.hpp"
+#include "pipeline/config_locations.hpp"
 #include "pipeline/tables.hpp"
 
 namespace fs = std::filesystem;
@@ -102,7 +103,7 @@ void add_export_command(CLI::App& app) {
   command->add_option("-o,--output", options->output, "Folder to write into")
       ->capture_default_str();
   command->callback([options] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     const dj::Row recording = {{"subject", options->subject},
                                {"session_datetime", options->session},

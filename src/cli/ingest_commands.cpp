@@ -10,6 +10,7 @@
 #include "dj/connection.hpp"
 #include "facemap/pose_model.hpp"
 #include "facemap/proc_settings.hpp"
+#include "pipeline/config_locations.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/task_params.hpp"
 #include "pipeline/tasks.hpp"
@@ -84,7 +85,7 @@ void add_ingest_commands(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   ingest->callback([manifest] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     const auto counts = pipeline::ingest(pipe, pipeline::read_manifest(*manifest));
     std::cout << "added " << counts.subjects << " subject(s), " << counts.sessions
@@ -132,7 +133,7 @@ void add_ingest_commands(CLI::App& app) {
                   "Results folder, relative to the data roots");
   svd->add_option("--description", processing->description, "Task description");
   svd->callback([processing, svd] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     pipeline::ProcessingTask spec;
     spec.recording = processing->recording.key();
@@ -173,7 +174,7 @@ void add_ingest_commands(CLI::App& app) {
                    "Results folder, relative to the data roots");
   pose->add_option("--description", inference->description, "Task description");
   pose->callback([inference] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     pipeline::InferenceTask spec;
     spec.recording = inference->recording.key();
@@ -208,7 +209,7 @@ void add_ingest_commands(CLI::App& app) {
                   "facemap_model_params.pth: channels and body parts");
   add->add_option("--description", model->description, "model_description");
   add->callback([model] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     // Without a params file the widths are the weights' own (as inference reads them); with
     // one, its channels must be theirs and its body parts are the model's.

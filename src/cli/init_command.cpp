@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "dj/connection.hpp"
+#include "pipeline/config_locations.hpp"
 #include "pipeline/migrations.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/sql_helpers.hpp"
@@ -65,7 +66,7 @@ void add_init_command(CLI::App& app) {
                    "Write the generated DDL, one file per schema, into this folder instead, and "
                    "the SQL helpers into its helpers/ subfolder");
   init->callback([options] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     if (!options->sql_folder.empty()) {
       write_sql(*connection, options->sql_folder, options->prefix);
       return;

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "dj/connection.hpp"
 #include "dj/jobs.hpp"
+#include "pipeline/config_locations.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace fmpipe::cli {
@@ -64,7 +65,7 @@ void add_jobs_command(CLI::App& app) {
                    "which are kept with them) (default: error)");
   list->add_flag("--stack", options->stacks, "Print each error's stack too");
   list->callback([options] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     const std::string wanted = options->status.empty() ? "error" : options->status;
     for (const auto& name : selected(pipe, options->table)) {
@@ -79,7 +80,7 @@ void add_jobs_command(CLI::App& app) {
   });
 
   add_table(jobs->add_subcommand("reset", "Return failed keys to pending"))->callback([options] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     for (const auto& name : selected(pipe, options->table)) {
       const long long n = dj::JobTable(pipe.table(name)).reset_errors();
@@ -92,7 +93,7 @@ void add_jobs_command(CLI::App& app) {
       ->required();
   ignore->callback([options] {
     if (options->table.empty()) throw std::invalid_argument("jobs ignore needs --table");
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     dj::JobTable(pipe.table(options->table)).ignore({key_from_json(options->key)});
   });

@@ -1,12 +1,14 @@
 // fmpipe populate / worker: compute the pipeline's tables, alone or as one of many workers.
 
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <regex>
+#include <sstream>
 
 #include <spdlog/spdlog.h>
 
@@ -14,6 +16,8 @@
 #include "dj/connection.hpp"
 #include "dj/populate.hpp"
 #include "pipeline/computations.hpp"
+#include "pipeline/config_locations.hpp"
+#include "worker_processes.hpp"
 
 namespace fmpipe::cli {
 namespace {
@@ -31,14 +35,16 @@ std::chrono::seconds parse_duration(const std::string& text) {
 
 using Computations = std::vector<std::pair<std::string, std::unique_ptr<dj::AutoPopulate>>>;
 
-/// The computations named (by "<schema>.<Class>" or just "<Class>"), or all of them.
-std::vector<dj::AutoPopulate*> select(Computations& all, const std::vector<std::string>& names) {
-  std::vector<dj::AutoPopulate*> chosen;
+/// The computations named (by "<schema>.<Class>" or just "<Class>"), or all of them, with their
+/// "<schema>.<Class>" names.
+std::vector<std::pair<std::string, dj::AutoPopulate*>> select(
+    Computations& all, const std::vector<std::string>& names) {
+  std::vector<std::pair<std::string, dj::AutoPopulate*>> chosen;
   for (auto& [full_name, table] : all) {
     const std::string short_name = full_name.substr(full_name.find('.') + 1);
     bool wanted = names.empty();
     for (const auto& name : names) wanted = wanted || name == full_name || name == short_name;
-    if (wanted) chosen.push_back(table.get());
+    if (wanted) chosen.emplace_back(full_name, table.get());
   }
   for (const auto& name : names) {
     bool known = false;
@@ -48,6 +54,14 @@ std::vector<dj::AutoPopulate*> select(Computations& all, const std::vector<std::
     if (!known) throw std::invalid_argument("'" + name + "' is not a table that populate computes");
   }
   return chosen;
+}
+
+/// The tables alone, for run_worker().
+std::vector<dj::AutoPopulate*> tables_of(
+    const std::vector<std::pair<std::string, dj::AutoPopulate*>>& chosen) {
+  std::vector<dj::AutoPopulate*> tables;
+  for (const auto& entry : chosen) tables.push_back(entry.second);
+  return tables;
 }
 
 struct PopulateArgs {
@@ -62,16 +76,39 @@ struct PopulateArgs {
   std::string stop_file;
 };
 
+/// What `fmpipe populate` asks of each table's populate().
+dj::PopulateOptions populate_options(const PopulateArgs& args) {
+  dj::PopulateOptions options;
+  for (const auto& r : args.restrictions) options.restrictions.emplace_back(r);
+  if (args.max_calls > 0) options.max_calls = args.max_calls;
+  options.order = args.order == "reverse"  ? dj::PopulateOrder::reverse
+                  : args.order == "random" ? dj::PopulateOrder::random
+                                           : dj::PopulateOrder::original;
+  options.suppress_errors = args.suppress_errors;
+  options.reserve_jobs = args.reserve;
+  options.display_progress = true;
+  return options;
+}
+
+/// A process's own session and computations: a forked worker never uses its parent's.
+struct OwnPipeline {
+  OwnPipeline()
+      : connection(pipeline::open_database()),
+        pipe(*connection),
+        all(pipeline::computations(pipe, pipeline::DataRoots::from_environment())) {}
+  std::unique_ptr<dj::Connection> connection;
+  pipeline::Pipeline pipe;
+  Computations all;
+};
+
 /// One worker: its own connection and computations, run_worker() until nothing is left.
 dj::WorkerResult run_one_worker(const PopulateArgs& args) {
-  auto connection = dj::Connection::open_default();
-  pipeline::Pipeline pipe(*connection);
-  auto all = pipeline::computations(pipe, pipeline::DataRoots::from_environment());
+  OwnPipeline own;
   dj::WorkerOptions options;
   if (!args.time_limit.empty()) options.time_limit = parse_duration(args.time_limit);
   options.stop_file = args.stop_file;
   options.display_progress = true;
-  return dj::run_worker(select(all, args.tables), options);
+  return dj::run_worker(tables_of(select(own.all, args.tables)), options);
 }
 
 /// The error that makes fmpipe exit non-zero when keys failed, so that a batch system (Slurm,
@@ -80,41 +117,66 @@ std::runtime_error failed_keys(long long count) {
   return std::runtime_error(std::to_string(count) + " key(s) failed; see `fmpipe jobs list`");
 }
 
-/// Forks `count` worker processes and waits for them; returns how many failed (a worker with a
-/// failed key is one).
+/// What populate did to one table, in this process or summed over worker processes.
+struct TableTotals {
+  long long made = 0;
+  long long errors = 0;
+  bool stopped = false;
+};
+
+TableTotals totals_of(const dj::PopulateResult& result) {
+  return {result.made, static_cast<long long>(result.errors.size()), result.stopped};
+}
+
+/// populate(options) of table `name` with its keys shared among `workers` forked processes:
+/// the keys are chosen here as one populate would choose them (restrictions, order, max_calls,
+/// the job queue with reserve), and each process makes every workers-th of them. A process's
+/// error that populate would have thrown is thrown here, after all processes ended.
+TableTotals populate_in_processes(const std::string& name, dj::AutoPopulate& table,
+                                  const dj::PopulateOptions& options, int workers) {
+  const std::vector<dj::Row> keys = table.keys_to_make(options);
+  const int count = static_cast<int>(std::min<size_t>(static_cast<size_t>(workers), keys.size()));
+  std::vector<std::vector<dj::Row>> shares(static_cast<size_t>(count));
+  for (size_t k = 0; k < keys.size(); ++k) shares[k % shares.size()].push_back(keys[k]);
+  const auto reports = run_in_processes(count, [&](int index) {
+    OwnPipeline own;
+    dj::PopulateOptions mine = options;
+    mine.restrictions = {dj::Restriction::any_of(shares[static_cast<size_t>(index)])};
+    mine.max_calls.reset();  // the share is already within it
+    dj::install_stop_handlers();
+    const auto totals = totals_of(select(own.all, {name}).front().second->populate(mine));
+    return ProcessReport{0, std::to_string(totals.made) + " " + std::to_string(totals.errors) +
+                                " " + std::to_string(totals.stopped)};
+  });
+  TableTotals sum;
+  std::optional<std::string> failure;
+  for (const auto& report : reports) {
+    if (report.exit_code != 0) {
+      if (!failure) failure = report.text;
+      continue;
+    }
+    std::istringstream fields(report.text);
+    TableTotals one;
+    fields >> one.made >> one.errors >> one.stopped;
+    sum.made += one.made;
+    sum.errors += one.errors;
+    sum.stopped = sum.stopped || one.stopped;
+  }
+  if (failure) throw std::runtime_error(*failure);
+  return sum;
+}
+
+/// `fmpipe worker --workers N`: N processes of run_one_worker(); returns how many failed (a
+/// worker with a failed key is one).
 int run_worker_processes(const PopulateArgs& args, int count) {
-  std::vector<pid_t> children;
-  for (int w = 0; w < count; ++w) {
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("cannot start worker process");
-    if (pid == 0) {
-      int code = 0;
-      try {
-        const auto result = run_one_worker(args);
-        spdlog::info("worker {}: {} made, {} errors, {} reconnection(s)", getpid(), result.made,
-                     result.errors, result.reconnections);
-        if (result.errors > 0) code = 1;
-      } catch (const std::exception& e) {
-        spdlog::error("worker {}: {}", getpid(), e.what());
-        code = 1;
-      }
-      _exit(code);
-    }
-    children.push_back(pid);
-  }
-  // Pass SIGTERM/SIGINT on: each worker returns its key to pending and exits.
-  dj::install_stop_handlers();
-  int failed = 0;
-  for (pid_t pid : children) {
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-      if (dj::stop_requested()) {
-        for (pid_t child : children) kill(child, SIGTERM);
-      }
-    }
-    failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  }
-  return failed;
+  const auto reports = run_in_processes(count, [&](int) {
+    const auto result = run_one_worker(args);
+    spdlog::info("worker {}: {} made, {} errors, {} reconnection(s)", getpid(), result.made,
+                 result.errors, result.reconnections);
+    return ProcessReport{result.errors > 0 ? 1 : 0, ""};
+  });
+  return static_cast<int>(std::count_if(reports.begin(), reports.end(),
+                                        [](const auto& report) { return report.exit_code != 0; }));
 }
 
 }  // namespace
@@ -135,33 +197,19 @@ void add_populate_commands(CLI::App& app) {
   populate->add_flag("--suppress-errors", args->suppress_errors,
                      "Record errors and go on with other keys");
   populate->callback([args] {
-    if (args->workers > 1) {
-      const int failed = run_worker_processes(*args, args->workers);
-      if (failed) throw std::runtime_error(std::to_string(failed) + " worker process(es) failed");
-      return;
-    }
-    auto connection = dj::Connection::open_default();
-    pipeline::Pipeline pipe(*connection);
-    auto all = pipeline::computations(pipe, pipeline::DataRoots::from_environment());
+    OwnPipeline own;
+    const dj::PopulateOptions options = populate_options(*args);
     dj::install_stop_handlers();
-    dj::PopulateOptions options;
-    for (const auto& r : args->restrictions) options.restrictions.emplace_back(r);
-    if (args->max_calls > 0) options.max_calls = args->max_calls;
-    options.order = args->order == "reverse"  ? dj::PopulateOrder::reverse
-                    : args->order == "random" ? dj::PopulateOrder::random
-                                              : dj::PopulateOrder::original;
-    options.suppress_errors = args->suppress_errors;
-    options.reserve_jobs = args->reserve;
-    options.display_progress = true;
     long long errors = 0;
-    for (auto* table : select(all, args->tables)) {
-      const auto result = table->populate(options);
-      std::cout << table->target().class_name() << ": " << result.made << " made";
-      if (!result.errors.empty())
-        std::cout << ", " << result.errors.size() << " errors (fmpipe jobs list)";
+    for (const auto& [name, table] : select(own.all, args->tables)) {
+      const TableTotals totals = args->workers > 1
+                                     ? populate_in_processes(name, *table, options, args->workers)
+                                     : totals_of(table->populate(options));
+      std::cout << table->target().class_name() << ": " << totals.made << " made";
+      if (totals.errors) std::cout << ", " << totals.errors << " errors (fmpipe jobs list)";
       std::cout << "\n";
-      errors += static_cast<long long>(result.errors.size());
-      if (result.stopped)
+      errors += totals.errors;
+      if (totals.stopped)
         throw std::runtime_error("stopped by a signal; the key in hand went back to pending");
     }
     if (errors) throw failed_keys(errors);

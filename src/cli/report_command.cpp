@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "dj/connection.hpp"
+#include "pipeline/config_locations.hpp"
 #include "pipeline/report.hpp"
 
 namespace fmpipe::cli {
@@ -58,7 +59,7 @@ void add_report_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("-o,--out", args->output, "Folder to write into")->capture_default_str();
   command->callback([args] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     pipeline::ReportOptions options;
     options.task_id = args->task_id;

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "dj/connection.hpp"
+#include "pipeline/config_locations.hpp"
 
 namespace fmpipe::cli {
 
@@ -14,7 +15,7 @@ void add_sql_command(CLI::App& app) {
   auto* sql = app.add_subcommand("sql", "Run one SQL statement and print its rows (tab-separated)");
   sql->add_option("statement", *statement, "The SQL text")->required();
   sql->callback([statement] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pqxx::nontransaction work(connection->native());
     const pqxx::result rows = work.exec(*statement);
     for (pqxx::row::size_type c = 0; c < rows.columns(); ++c) {

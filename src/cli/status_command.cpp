@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "dj/connection.hpp"
 #include "dj/populate.hpp"
+#include "pipeline/config_locations.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace fmpipe::cli {
@@ -23,7 +24,7 @@ void add_status_command(CLI::App& app) {
   auto* status = app.add_subcommand(
       "status", "Show per table: keys done, pending, reserved, errors, done with warnings");
   status->callback([] {
-    auto connection = dj::Connection::open_default();
+    auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     std::printf("%-48s %8s %8s %8s %8s %8s %8s %8s\n", "table", "total", "done", "to do",
                 "reserved", "errors", "ignored", "warned");

@@ -2,8 +2,8 @@
 
 #include <variant>
 
-#include "dj/expression.hpp"
 #include "dj/identifiers.hpp"
+#include "dj/relation.hpp"
 #include "value_sql.hpp"
 
 namespace dj {
@@ -20,7 +20,7 @@ struct Restriction::Node {
     std::vector<Value> values;
   };
   struct Semijoin {
-    std::shared_ptr<const Query> query;
+    std::shared_ptr<const Relation> relation;
   };
   struct AllOf {
     std::vector<Restriction> items;
@@ -33,8 +33,8 @@ struct Restriction::Node {
 
 Restriction::Restriction(Row key)
     : node_(std::make_shared<Node>(Node{Node::Key{std::move(key)}})) {}
-Restriction::Restriction(const Query& query)
-    : node_(std::make_shared<Node>(Node{Node::Semijoin{std::make_shared<Query>(query)}})) {}
+Restriction::Restriction(const Relation& relation)
+    : node_(std::make_shared<Node>(Node{Node::Semijoin{std::make_shared<Relation>(relation)}})) {}
 Restriction::Restriction(const char* condition) : Restriction(std::string(condition)) {}
 Restriction::Restriction(const std::string& condition) : Restriction(sql(condition, {})) {}
 
@@ -105,7 +105,7 @@ SqlFragment Restriction::compile(const Heading& heading, const std::string& alia
       return "(" + fragment_from_placeholders(s.condition, params) + ")";
     }
     SqlFragment operator()(const Node::Semijoin& j) const {
-      const Heading& other = j.query->heading();
+      const Heading& other = j.relation->heading();
       std::vector<SqlFragment> matches;
       for (const auto& name : heading.names()) {
         if (!other.has(name)) continue;
@@ -113,7 +113,7 @@ SqlFragment Restriction::compile(const Heading& heading, const std::string& alia
                              quote_identifier(name));
       }
       SqlFragment sql("EXISTS (SELECT 1 FROM (");
-      sql += j.query->select_sql();
+      sql += j.relation->select_sql();
       sql += ") AS _s";
       if (!matches.empty()) sql += " WHERE " + join_fragments(matches, " AND ");
       return sql + ")";
@@ -140,7 +140,7 @@ std::string Restriction::describe() const {
     }
     std::string operator()(const Node::Sql& s) const { return "\"" + s.condition + "\""; }
     std::string operator()(const Node::Semijoin& j) const {
-      return "(" + j.query->description() + ")";
+      return "(" + j.relation->description() + ")";
     }
     std::string operator()(const Node::AllOf& a) const {
       std::string out;

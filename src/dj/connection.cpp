@@ -99,8 +99,8 @@ bool Connection::reconnect(const ReconnectPolicy& policy,
 
 Connection::~Connection() = default;
 
-std::unique_ptr<Connection> Connection::open_default() {
-  return std::make_unique<Connection>(locate_database(true).url);
+std::unique_ptr<Connection> Connection::open_default(const ConfigLocations& locations) {
+  return std::make_unique<Connection>(locate_database(locations, true).url);
 }
 
 Connection::Transaction::Transaction(Connection& connection) : connection_(connection) {

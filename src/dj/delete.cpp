@@ -59,7 +59,7 @@ void check_part_integrity(const std::vector<TableRef>& cascade,
 
 DeleteResult Query::delete_rows(const DeleteOptions& options) const {
   if (!base_) {
-    throw std::logic_error("delete needs a restriction of one table; " + description_ + " is not");
+    throw std::logic_error("delete needs a restriction of one table; " + description() + " is not");
   }
   DeleteResult result;
   const TableRef root{base_->first, base_->second};
@@ -69,7 +69,7 @@ DeleteResult Query::delete_rows(const DeleteOptions& options) const {
   const auto body = [&](pqxx::transaction_base& tx) {
     const auto graph = Dependencies::load(tx);
     const auto cascade = graph.descendants(root);
-    if (!options.force_parts) check_part_integrity(cascade, description_);
+    if (!options.force_parts) check_part_integrity(cascade, description());
     std::map<TableRef, std::string> temp_of;
     for (size_t i = 0; i < cascade.size(); ++i) {
       const TableRef& ref = cascade[i];
@@ -79,7 +79,7 @@ DeleteResult Query::delete_rows(const DeleteOptions& options) const {
                       key);
       if (i == 0) {
         sql += " FROM (";
-        sql += select_;
+        sql += select_sql();
         sql += ") AS _q";
       } else {
         std::vector<std::string> conditions;
@@ -97,7 +97,7 @@ DeleteResult Query::delete_rows(const DeleteOptions& options) const {
         }
         sql += " FROM " + ref.quoted() + " WHERE " + dj::join(conditions, " OR ");
       }
-      execute(tx, sql, "delete from " + description_ + " (collecting " + ref.display() + ")");
+      execute(tx, sql, "delete from " + description() + " (collecting " + ref.display() + ")");
       temp_of[ref] = temp;
     }
     for (auto it = cascade.rbegin(); it != cascade.rend(); ++it) {

@@ -25,9 +25,11 @@ namespace {
 constexpr const char* kSocketName = ".s.PGSQL.5432";
 constexpr size_t kMaxSocketPath = 107;
 
-fs::path find_postgres_bin_dir() {
+/// PostgreSQL's bin folder: the one that $<env_name> names, else Debian's.
+fs::path find_postgres_bin_dir(const std::string& env_name) {
   std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("FMPIPE_PG_BINDIR")) candidates.emplace_back(env);
+  if (const char* env = env_name.empty() ? nullptr : std::getenv(env_name.c_str()))
+    candidates.emplace_back(env);
   candidates.emplace_back("/usr/lib/postgresql/15/bin");
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
@@ -36,9 +38,10 @@ fs::path find_postgres_bin_dir() {
   for (const auto& dir : candidates) {
     if (fs::exists(dir / "initdb") && fs::exists(dir / "pg_ctl")) return dir;
   }
+  const std::string or_set = env_name.empty() ? "" : ", or set " + env_name;
   throw std::runtime_error(
-      "embedded PostgreSQL: initdb/pg_ctl not found (install Debian's postgresql-15, or set "
-      "FMPIPE_PG_BINDIR)");
+      "embedded PostgreSQL: initdb/pg_ctl not found (install Debian's postgresql-15" + or_set +
+      ")");
 }
 
 bool running_as_root() {
@@ -82,7 +85,8 @@ std::string percent_encode_path(const std::string& path) {
 }  // namespace
 
 EmbeddedServer::EmbeddedServer(EmbeddedServerOptions options) : options_(std::move(options)) {
-  if (options_.data_dir.empty()) options_.data_dir = default_data_dir();
+  if (options_.data_dir.empty())
+    throw std::invalid_argument("embedded PostgreSQL: no data folder given");
   options_.data_dir = fs::absolute(options_.data_dir).lexically_normal();
   if (options_.data_dir.filename().empty()) options_.data_dir = options_.data_dir.parent_path();
   const std::string dir = options_.data_dir.string();
@@ -101,16 +105,17 @@ EmbeddedServer::EmbeddedServer(EmbeddedServerOptions options) : options_(std::mo
   }
 }
 
-fs::path EmbeddedServer::default_data_dir() {
-  if (const char* env = std::getenv("FMPIPE_DATA_DIR"); env && *env) return env;
-  if (running_as_root()) return "/var/lib/facemap-pipeline/db";
+fs::path EmbeddedServer::default_data_dir(const ConfigLocations& locations) {
+  const char* env = std::getenv(locations.data_dir_env.c_str());
+  if (env && *env) return env;
+  if (running_as_root()) return fs::path("/var/lib") / locations.app_name / "db";
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
-    return fs::path(xdg) / "facemap-pipeline" / "db";
+    return fs::path(xdg) / locations.app_name / "db";
   }
   if (const char* home = std::getenv("HOME"); home && *home) {
-    return fs::path(home) / ".local" / "share" / "facemap-pipeline" / "db";
+    return fs::path(home) / ".local" / "share" / locations.app_name / "db";
   }
-  throw std::runtime_error("embedded PostgreSQL: set FMPIPE_DATA_DIR (no HOME)");
+  throw std::runtime_error("embedded PostgreSQL: set " + locations.data_dir_env + " (no HOME)");
 }
 
 std::string EmbeddedServer::url() const {
@@ -149,7 +154,7 @@ void EmbeddedServer::prepare_folder() const {
 }
 
 void EmbeddedServer::initialize() const {
-  const fs::path bin = find_postgres_bin_dir();
+  const fs::path bin = find_postgres_bin_dir(options_.postgres_bin_dir_env);
   spdlog::info("embedded PostgreSQL: creating a cluster in {}", cluster_dir().string());
   auto result =
       run_tool(options_, {(bin / "initdb").string(), "-D", cluster_dir().string(), "-U", "postgres",
@@ -168,7 +173,7 @@ void EmbeddedServer::initialize() const {
 
 bool EmbeddedServer::is_running() const {
   if (!fs::exists(cluster_dir() / "PG_VERSION")) return false;
-  const fs::path bin = find_postgres_bin_dir();
+  const fs::path bin = find_postgres_bin_dir(options_.postgres_bin_dir_env);
   auto result =
       run_tool(options_, {(bin / "pg_ctl").string(), "status", "-D", cluster_dir().string()});
   return result.exit_code == 0 && fs::exists(options_.data_dir / kSocketName);
@@ -190,7 +195,7 @@ std::string EmbeddedServer::start() {
     spdlog::debug("embedded PostgreSQL: reusing the server in {}", options_.data_dir.string());
     return url();
   }
-  const fs::path bin = find_postgres_bin_dir();
+  const fs::path bin = find_postgres_bin_dir(options_.postgres_bin_dir_env);
   std::string server_options = "-c listen_addresses='' -c unix_socket_directories='" +
                                options_.data_dir.string() + "' -c unix_socket_permissions=0700";
   if (options_.throwaway) {
@@ -211,7 +216,7 @@ void EmbeddedServer::stop() {
   if (!fs::exists(options_.data_dir)) return;
   FileLock lock(options_.data_dir / ".lock");
   if (!is_running()) return;
-  const fs::path bin = find_postgres_bin_dir();
+  const fs::path bin = find_postgres_bin_dir(options_.postgres_bin_dir_env);
   spdlog::info("embedded PostgreSQL: stopping the server in {}", options_.data_dir.string());
   auto result = run_tool(options_, {(bin / "pg_ctl").string(), "stop", "-D", cluster_dir().string(),
                                     "-m", "fast", "-w", "-t", "120"});

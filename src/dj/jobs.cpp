@@ -15,6 +15,8 @@ namespace {
 
 const std::vector<std::string> kStatusValues = {"pending", "reserved", "success", "error",
                                                 "ignore"};
+/// error_message's length, as datajoint-python's ERROR_MESSAGE_LENGTH.
+constexpr size_t kErrorMessageLength = 2047;
 
 std::string job_table_name(const std::string& target_table) {
   size_t start = target_table.find_first_not_of('_');
@@ -37,8 +39,62 @@ long long lock_id(const std::string& text) {
   return static_cast<long long>(hash);
 }
 
+/// A key attribute's type as definition text: its DataJoint type, or, for a column that another
+/// client declared without one, its catalog type under the name the definition language knows.
+std::string declared_type(const Attribute& a) {
+  if (!a.core_type.empty()) return a.core_type;
+  if (a.category == TypeCategory::enumeration) return "enum('" + join(a.enum_values, "', '") + "')";
+  if (a.sql_type.rfind("timestamp", 0) == 0) return "timestamp";
+  if (a.sql_type.rfind("time", 0) == 0) return "time";
+  return a.sql_type;
+}
+
+/// The job table of `target` in the definition language, as datajoint-python's
+/// JobTable._generate_definition writes it: the target's primary key (types copied, no foreign
+/// key: a job exists before its result), then the queue's own attributes.
+std::string job_definition(const Table& target) {
+  std::string text =
+      "# Job queue for " + qualified_name(target.schema_name(), target.table_name()) + "\n";
+  for (const auto& name : target.heading().primary_key())
+    text += name + " : " + declared_type(target.heading().at(name)) + "\n";
+  text += "---\nstatus : enum('" + join(kStatusValues, "', '") + "')\n";
+  text += R"(priority : int8
+created_time=CURRENT_TIMESTAMP(3) : datetime(3)
+scheduled_time=CURRENT_TIMESTAMP(3) : datetime(3)
+reserved_time=null : datetime(3)
+completed_time=null : datetime(3)
+duration=null : float64
+error_message="" : varchar()" +
+          std::to_string(kErrorMessageLength) + R"()
+error_stack=null : <blob>
+user="" : varchar(255)
+host="" : varchar(255)
+pid=0 : int32
+connection_id=0 : int64
+version="" : varchar(64)
+INDEX (status, priority, scheduled_time)
+)";
+  return text;
+}
+
+/// The definition language declares an enum type in the table's own schema. A target's enum key
+/// whose type lives in another schema (a parent's, inherited through a foreign key) cannot be
+/// named there, so that column alone is retyped by hand to the target's type: job keys must
+/// compare with the target's keys, and two enum types do not compare.
+void keep_foreign_enum_types(pqxx::transaction_base& tx, const Heading& target,
+                             const std::string& schema, const std::string& job_table) {
+  for (const auto& name : target.primary_key()) {
+    const Attribute& a = target.at(name);
+    if (a.category != TypeCategory::enumeration) continue;
+    if (resolve_type(declared_type(a), schema).sql == a.sql_type) continue;
+    const std::string column = quote_identifier(name);
+    tx.exec("ALTER TABLE " + qualified_name(schema, job_table) + " ALTER COLUMN " + column +
+            " TYPE " + a.sql_type + " USING " + column + "::text::" + a.sql_type);
+  }
+}
+
 std::string truncate_message(const std::string& message) {
-  constexpr size_t kLimit = 2047;
+  constexpr size_t kLimit = kErrorMessageLength;
   if (message.size() <= kLimit) return message;
   const std::string tail = "...truncated";
   return message.substr(0, kLimit - tail.size()) + tail;
@@ -60,90 +116,18 @@ JobTable::JobTable(const Table& target)
   std::vector<std::string> quoted;
   for (const auto& k : key_) quoted.push_back(quote_identifier(k));
   key_columns_ = join(quoted, ", ");
-  const std::string relation = qualified_name(schema_, name_);
   target.connection().run([&](pqxx::transaction_base& tx) {
     if (table_exists(tx, schema_, name_)) return;
-    // Workers start together: serialise creation, then look again.
-    tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", "dj.schema." + schema_);
-    if (table_exists(tx, schema_, name_)) return;
-    const std::string status_type = enum_type_name(kStatusValues);
-    if (tx.exec_params("SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-                       "WHERE n.nspname = $1 AND t.typname = $2",
-                       schema_, status_type)
-            .empty()) {
-      std::vector<std::string> labels;
-      for (const auto& v : kStatusValues) labels.push_back(quote_literal(v));
-      tx.exec("CREATE TYPE " + qualified_name(schema_, status_type) + " AS ENUM (" +
-              join(labels, ", ") + ")");
-    }
-    std::vector<std::string> columns, comments;
-    for (const auto& name : key_) {
-      const Attribute& a = target.heading().at(name);
-      std::string sql_type = a.sql_type;
-      if (!a.core_type.empty() && a.category != TypeCategory::enumeration) {
-        sql_type = resolve_type(a.core_type, schema_).sql;
-      }
-      columns.push_back(quote_identifier(name) + " " + sql_type + " NOT NULL");
-      if (!a.core_type.empty()) comments.emplace_back(name + "\x1f:" + a.core_type + ":");
-    }
-    const std::string ddl =
-        "CREATE TABLE IF NOT EXISTS " + relation + " (\n" + join(columns, ",\n") + ",\n" +
-        "\"status\" " + qualified_name(schema_, status_type) +
-        " NOT NULL,\n"
-        "\"priority\" smallint NOT NULL,\n"
-        "\"created_time\" timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),\n"
-        "\"scheduled_time\" timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),\n"
-        "\"reserved_time\" timestamp(3) DEFAULT NULL,\n"
-        "\"completed_time\" timestamp(3) DEFAULT NULL,\n"
-        "\"duration\" double precision DEFAULT NULL,\n"
-        "\"error_message\" varchar(2047) NOT NULL DEFAULT '',\n"
-        "\"error_stack\" bytea DEFAULT NULL,\n"
-        "\"user\" varchar(255) NOT NULL DEFAULT '',\n"
-        "\"host\" varchar(255) NOT NULL DEFAULT '',\n"
-        "\"pid\" integer NOT NULL DEFAULT '0',\n"
-        "\"connection_id\" bigint NOT NULL DEFAULT '0',\n"
-        "\"version\" varchar(64) NOT NULL DEFAULT '',\n"
-        "PRIMARY KEY (" +
-        key_columns_ + ")\n) ";
-    tx.exec(ddl);
-    tx.exec("CREATE INDEX " + quote_identifier("idx_" + name_ + "_status_priority_scheduled_time") +
-            " ON " + relation + " (\"status\", \"priority\", \"scheduled_time\")");
-    tx.exec("COMMENT ON TABLE " + relation + " IS " +
-            quote_literal("Job queue for " + qualified_name(schema_, target.table_name())));
-    const std::vector<std::pair<std::string, std::string>> job_comments = {
-        {"status", ":enum('pending', 'reserved', 'success', 'error', 'ignore'):"},
-        {"priority", ":int8:"},
-        {"created_time", ":datetime(3):"},
-        {"scheduled_time", ":datetime(3):"},
-        {"reserved_time", ":datetime(3):"},
-        {"completed_time", ":datetime(3):"},
-        {"duration", ":float64:"},
-        {"error_message", ":varchar(2047):"},
-        {"error_stack", ":<blob>:"},
-        {"user", ":varchar(255):"},
-        {"host", ":varchar(255):"},
-        {"pid", ":int32:"},
-        {"connection_id", ":int64:"},
-        {"version", ":varchar(64):"}};
-    for (const auto& packed : comments) {
-      const size_t split_at = packed.find('\x1f');
-      tx.exec("COMMENT ON COLUMN " + relation + "." + quote_identifier(packed.substr(0, split_at)) +
-              " IS " + quote_literal(packed.substr(split_at + 1)));
-    }
-    for (const auto& [column, comment] : job_comments) {
-      tx.exec("COMMENT ON COLUMN " + relation + "." + quote_identifier(column) + " IS " +
-              quote_literal(comment));
-    }
-    const std::string lineage = qualified_name(schema_, "~lineage");
-    if (table_exists(tx, schema_, "~lineage")) {
-      for (const auto& name : key_) {
-        tx.exec_params(
-            "INSERT INTO " + lineage +
-                " (table_name, attribute_name, lineage) VALUES ($1, $2, $3) "
-                "ON CONFLICT (table_name, attribute_name) DO UPDATE SET lineage = EXCLUDED.lineage",
-            name_, name, schema_ + "." + name_ + "." + name);
-      }
-    }
+    // Tier::manual: a job table has its own key attributes and no tier of its own.
+    const TableDeclaration declaration = compile_declaration(
+        schema_, name_, Tier::manual, parse_definition(name_, job_definition(target)),
+        [](const std::string& reference) -> ReferencedTable {
+          throw std::logic_error("a job table's definition names no table, yet names " + reference);
+        });
+    if (!create_declared_table(tx, declaration, name_)) return;
+    keep_foreign_enum_types(tx, target.heading(), schema_, name_);
+    // A schema that another client created may lack ~lineage; the job table does without.
+    if (table_exists(tx, schema_, "~lineage")) record_lineage(tx, declaration);
   });
 }
 

@@ -254,7 +254,7 @@ PopulateResult AutoPopulate::populate(const PopulateOptions& options) {
   return result;
 }
 
-void AutoPopulate::populate(const PopulateOptions& options, PopulateResult& result) {
+std::vector<Row> AutoPopulate::keys_to_make(const PopulateOptions& options) {
   Query todo = pending_keys(options.restrictions);
   if (options.reserve_jobs) todo = todo - jobs().blocked_keys();
   std::vector<Row> keys = todo.fetch_keys();
@@ -267,6 +267,11 @@ void AutoPopulate::populate(const PopulateOptions& options, PopulateResult& resu
   if (options.max_calls && static_cast<long long>(keys.size()) > *options.max_calls) {
     keys.resize(static_cast<size_t>(*options.max_calls));
   }
+  return keys;
+}
+
+void AutoPopulate::populate(const PopulateOptions& options, PopulateResult& result) {
+  const std::vector<Row> keys = keys_to_make(options);
   Progress progress(target_.class_name(), static_cast<long long>(keys.size()),
                     options.display_progress);
   for (const auto& key : keys) {

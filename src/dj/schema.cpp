@@ -169,38 +169,8 @@ Table Schema::declare_table(const std::string& class_name, const std::string& ta
       [&](const std::string& reference) { return resolve(reference, master_class); });
   bool created = false;
   state_->connection->run([&](pqxx::transaction_base& tx) {
-    tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", "dj.schema." + state_->name);
-    if (table_exists(tx, state_->name, table_name))
-      return;  // another program declared it meanwhile
-    for (const auto& [type_name, values] : declaration.enum_types) {
-      const bool exists =
-          !tx.exec_params(
-                 "SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-                 "WHERE n.nspname = $1 AND t.typname = $2",
-                 state_->name, type_name)
-               .empty();
-      if (exists) continue;
-      std::vector<std::string> labels;
-      for (const auto& v : values) labels.push_back(quote_literal(v));
-      tx.exec("CREATE TYPE " + qualified_name(state_->name, type_name) + " AS ENUM (" +
-              join(labels, ", ") + ")");
-    }
-    try {
-      tx.exec(declaration.create_table);
-      for (const auto& statement : declaration.post_ddl) tx.exec(statement);
-    } catch (const pqxx::sql_error& e) {
-      throw DefinitionError("table " + class_name +
-                            ": the server refused its declaration: " + e.what());
-    }
-    const std::string lineage = qualified_name(state_->name, "~lineage");
-    tx.exec_params("DELETE FROM " + lineage + " WHERE table_name = $1", table_name);
-    for (const auto& [attribute, origin] : declaration.lineage) {
-      tx.exec_params(
-          "INSERT INTO " + lineage +
-              " (table_name, attribute_name, lineage) VALUES ($1, $2, $3) "
-              "ON CONFLICT (table_name, attribute_name) DO UPDATE SET lineage = EXCLUDED.lineage",
-          table_name, attribute, origin);
-    }
+    if (!create_declared_table(tx, declaration, class_name)) return;
+    record_lineage(tx, declaration);
     created = true;
   });
   spdlog::debug("declared {}.{}", state_->name, table_name);

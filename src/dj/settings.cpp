@@ -5,8 +5,6 @@
 #include <regex>
 #include <stdexcept>
 
-#include "dj/embedded_server.hpp"
-
 namespace fs = std::filesystem;
 
 namespace dj {
@@ -18,16 +16,16 @@ std::optional<std::string> env(const char* name) {
 }
 }  // namespace
 
-fs::path config_file_path() {
-  if (auto path = env("FMPIPE_CONFIG")) return *path;
-  if (auto xdg = env("XDG_CONFIG_HOME")) return fs::path(*xdg) / "facemap-pipeline" / "config.json";
+fs::path config_file_path(const ConfigLocations& locations) {
+  if (auto path = env(locations.config_file_env.c_str())) return *path;
+  if (auto xdg = env("XDG_CONFIG_HOME")) return fs::path(*xdg) / locations.app_name / "config.json";
   if (auto home = env("HOME"))
-    return fs::path(*home) / ".config" / "facemap-pipeline" / "config.json";
+    return fs::path(*home) / ".config" / locations.app_name / "config.json";
   return {};
 }
 
-nlohmann::json read_config_file() {
-  const fs::path path = config_file_path();
+nlohmann::json read_config_file(const ConfigLocations& locations) {
+  const fs::path path = config_file_path(locations);
   if (path.empty() || !fs::exists(path)) return nlohmann::json::object();
   std::ifstream in(path);
   if (!in) throw std::runtime_error("configuration file " + path.string() + ": cannot be read");
@@ -40,19 +38,29 @@ nlohmann::json read_config_file() {
   }
 }
 
-DatabaseTarget locate_database(bool start_embedded) {
-  if (auto url = env("DATABASE_URL")) return {*url, DatabaseSource::environment_url, {}};
-  if (env("PGHOST") || env("PGSERVICE")) return {"", DatabaseSource::libpq_environment, {}};
-  const nlohmann::json config = read_config_file();
-  if (auto it = config.find("database_url"); it != config.end() && it->is_string()) {
-    return {it->get<std::string>(), DatabaseSource::config_file, {}};
-  }
+EmbeddedServerOptions embedded_server_options(const ConfigLocations& locations, fs::path data_dir) {
   EmbeddedServerOptions options;
+  options.postgres_bin_dir_env = locations.postgres_bin_dir_env;
+  options.data_dir = std::move(data_dir);
+  if (!options.data_dir.empty()) return options;
+  const nlohmann::json config = read_config_file(locations);
   if (auto it = config.find("embedded_data_dir"); it != config.end() && it->is_string()) {
     options.data_dir = it->get<std::string>();
+  } else {
+    options.data_dir = EmbeddedServer::default_data_dir(locations);
   }
-  EmbeddedServer server(options);
-  DatabaseTarget target{server.url(), DatabaseSource::embedded, server.data_dir()};
+  return options;
+}
+
+DatabaseTarget locate_database(const ConfigLocations& locations, bool start_embedded) {
+  if (auto url = env("DATABASE_URL")) return {*url, DatabaseSource::environment_url, {}, {}};
+  if (env("PGHOST") || env("PGSERVICE")) return {"", DatabaseSource::libpq_environment, {}, {}};
+  const nlohmann::json config = read_config_file(locations);
+  if (auto it = config.find("database_url"); it != config.end() && it->is_string()) {
+    return {it->get<std::string>(), DatabaseSource::config_file, {}, config_file_path(locations)};
+  }
+  EmbeddedServer server(embedded_server_options(locations));
+  DatabaseTarget target{server.url(), DatabaseSource::embedded, server.data_dir(), {}};
   if (start_embedded) target.url = server.start();
   return target;
 }
@@ -64,7 +72,7 @@ std::string describe(const DatabaseTarget& target) {
     case DatabaseSource::libpq_environment:
       return "libpq environment (PGHOST/PGSERVICE)";
     case DatabaseSource::config_file:
-      return "configuration file " + config_file_path().string() + " (" + redact_url(target.url) +
+      return "configuration file " + target.config_file.string() + " (" + redact_url(target.url) +
              ")";
     case DatabaseSource::embedded:
       return "embedded server in " + target.embedded_data_dir.string();

@@ -19,14 +19,6 @@ std::shared_ptr<const Heading> load_table_heading(Connection& connection, const 
   return heading;
 }
 
-SqlFragment base_select(const Heading& heading) {
-  std::vector<std::string> columns;
-  for (const auto& name : heading.names()) columns.push_back(quote_identifier(name));
-  if (columns.empty()) columns.push_back("*");
-  return SqlFragment("SELECT " + dj::join(columns, ", ") + " FROM " +
-                     qualified_name(heading.schema, heading.table));
-}
-
 // A statement carries at most 65535 parameters; keep each under that and under a size that
 // keeps the server's parse buffer reasonable for large blobs.
 constexpr size_t kMaxParamsPerStatement = 60000;
@@ -38,7 +30,7 @@ Table::Table(Connection& connection, const std::string& schema, const std::strin
     : Table(connection, load_table_heading(connection, schema, table)) {}
 
 Table::Table(Connection& connection, std::shared_ptr<const Heading> heading)
-    : Query(connection, heading, base_select(*heading), heading->schema + "." + heading->table),
+    : Query(connection, Relation::of_table(heading)),
       tier_(tier_of_table_name(heading->table, &master_)) {
   set_base_table(heading->schema, heading->table);
 }

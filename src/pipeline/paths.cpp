@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "dj/settings.hpp"
+#include "pipeline/config_locations.hpp"
 
 namespace fs = std::filesystem;
 
@@ -32,7 +33,7 @@ DataRoots DataRoots::from_environment() {
   fs::path processed;
   const char* env_roots = std::getenv("FACEMAP_ROOT_DATA_DIR");
   const char* env_processed = std::getenv("FACEMAP_PROCESSED_DATA_DIR");
-  const auto config = dj::read_config_file();
+  const auto config = dj::read_config_file(config_locations());
   if (env_roots && *env_roots) {
     roots = split_roots(env_roots);
   } else if (auto it = config.find("data_roots"); it != config.end() && it->is_array()) {

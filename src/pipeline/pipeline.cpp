@@ -5,12 +5,13 @@
 
 #include "dj/identifiers.hpp"
 #include "dj/settings.hpp"
+#include "pipeline/config_locations.hpp"
 
 namespace pipeline {
 
 std::string Pipeline::default_prefix() {
   if (const char* env = std::getenv("FMPIPE_SCHEMA_PREFIX")) return env;
-  const auto config = dj::read_config_file();
+  const auto config = dj::read_config_file(config_locations());
   if (auto it = config.find("schema_prefix"); it != config.end() && it->is_string())
     return it->get<std::string>();
   return "fm_";

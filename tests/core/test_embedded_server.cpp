@@ -10,6 +10,7 @@
 #include "dj/connection.hpp"
 #include "dj/embedded_server.hpp"
 #include "dj/settings.hpp"
+#include "pipeline/config_locations.hpp"
 #include "support/test_database.hpp"
 
 namespace fs = std::filesystem;
@@ -84,7 +85,7 @@ TEST(Settings, RedactsPasswords) {
 
 TEST(Settings, DatabaseUrlWinsOverEverything) {
   setenv("DATABASE_URL", "postgresql://u:pw@h/db", 1);
-  auto target = dj::locate_database(false);
+  auto target = dj::locate_database(pipeline::config_locations(), false);
   unsetenv("DATABASE_URL");
   EXPECT_EQ(target.source, dj::DatabaseSource::environment_url);
   EXPECT_EQ(target.url, "postgresql://u:pw@h/db");
@@ -101,7 +102,7 @@ TEST(Settings, ConfigFileThenEmbedded) {
   unsetenv("PGHOST");
   unsetenv("PGSERVICE");
   setenv("FMPIPE_CONFIG", config.c_str(), 1);
-  auto from_file = dj::locate_database(false);
+  auto from_file = dj::locate_database(pipeline::config_locations(), false);
   EXPECT_EQ(from_file.source, dj::DatabaseSource::config_file);
   EXPECT_EQ(from_file.url, "postgresql://from-config/db");
 
@@ -109,7 +110,7 @@ TEST(Settings, ConfigFileThenEmbedded) {
     std::ofstream out(config);
     out << R"({"embedded_data_dir": "/tmp/somewhere"})";
   }
-  auto embedded = dj::locate_database(false);
+  auto embedded = dj::locate_database(pipeline::config_locations(), false);
   EXPECT_EQ(embedded.source, dj::DatabaseSource::embedded);
   EXPECT_EQ(embedded.embedded_data_dir, fs::path("/tmp/somewhere"));
 
@@ -117,7 +118,44 @@ TEST(Settings, ConfigFileThenEmbedded) {
     std::ofstream out(config);
     out << "{not json";
   }
-  EXPECT_THROW(dj::locate_database(false), std::runtime_error);
+  EXPECT_THROW(dj::locate_database(pipeline::config_locations(), false), std::runtime_error);
   unsetenv("FMPIPE_CONFIG");
   fs::remove(config);
+}
+
+// dj knows no product's names: the configuration file and the embedded server's folder are
+// found under the names its caller gives.
+TEST(Settings, TheCallerNamesTheConfigurationAndDataFolders) {
+  const dj::ConfigLocations names{"some-app", "SOME_APP_CONFIG", "SOME_APP_DATA", "SOME_APP_PG"};
+  unsetenv("SOME_APP_CONFIG");
+  unsetenv("SOME_APP_DATA");
+  const char* xdg_config = std::getenv("XDG_CONFIG_HOME");
+  const char* xdg_data = std::getenv("XDG_DATA_HOME");
+  const std::string saved_config = xdg_config ? xdg_config : "";
+  const std::string saved_data = xdg_data ? xdg_data : "";
+  setenv("XDG_CONFIG_HOME", "/tmp/xdg-config", 1);
+  setenv("XDG_DATA_HOME", "/tmp/xdg-data", 1);
+  EXPECT_EQ(dj::config_file_path(names), fs::path("/tmp/xdg-config/some-app/config.json"));
+  EXPECT_EQ(dj::EmbeddedServer::default_data_dir(names),
+            fs::path(geteuid() == 0 ? "/var/lib/some-app/db" : "/tmp/xdg-data/some-app/db"));
+  setenv("SOME_APP_CONFIG", "/tmp/some-app.json", 1);
+  setenv("SOME_APP_DATA", "/tmp/some-app-db", 1);
+  EXPECT_EQ(dj::config_file_path(names), fs::path("/tmp/some-app.json"));
+  EXPECT_EQ(dj::EmbeddedServer::default_data_dir(names), fs::path("/tmp/some-app-db"));
+  EXPECT_EQ(dj::embedded_server_options(names).data_dir, fs::path("/tmp/some-app-db"));
+  EXPECT_EQ(dj::embedded_server_options(names).postgres_bin_dir_env, "SOME_APP_PG");
+  // The pipeline's own names stay facemap-pipeline's.
+  unsetenv("FMPIPE_CONFIG");
+  EXPECT_EQ(dj::config_file_path(pipeline::config_locations()),
+            fs::path("/tmp/xdg-config/facemap-pipeline/config.json"));
+  unsetenv("SOME_APP_CONFIG");
+  unsetenv("SOME_APP_DATA");
+  for (const auto& [name, saved] :
+       {std::pair{"XDG_CONFIG_HOME", saved_config}, std::pair{"XDG_DATA_HOME", saved_data}}) {
+    if (saved.empty()) {
+      unsetenv(name);
+    } else {
+      setenv(name, saved.c_str(), 1);
+    }
+  }
 }

@@ -32,6 +32,11 @@ fs::path shared_fixture(const std::string& relative) {
   return fs::exists(path) ? path : fs::path();
 }
 
+bool strict_tests() {
+  const char* value = std::getenv("FMPIPE_STRICT_TESTS");
+  return value != nullptr && std::string(value) == "1";
+}
+
 fs::path test_data(const std::string& relative) {
   return fs::path(FMPIPE_TEST_DATA_DIR) / relative;
 }

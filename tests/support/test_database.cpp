@@ -37,6 +37,15 @@ bool strict_tests() {
   return value != nullptr && std::string(value) == "1";
 }
 
+void without_shared(const std::string& message, const char* file, int line) {
+  if (strict_tests()) {
+    GTEST_FAIL_AT(file, line) << message
+                              << " (FMPIPE_STRICT_TESTS=1: a missing fixture is a failure)";
+  } else {
+    GTEST_SKIP() << message;
+  }
+}
+
 fs::path test_data(const std::string& relative) {
   return fs::path(FMPIPE_TEST_DATA_DIR) / relative;
 }

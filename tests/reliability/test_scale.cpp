@@ -73,9 +73,10 @@ class Scale : public fmtest::SyntheticPipelineTest {
     const auto components =
         (recordings->pipe.table(fmtest::kFacialSignal + ".MotionSVD") & task).fetch();
     EXPECT_EQ(components.size(), static_cast<size_t>(kComponents));
-    if (!components.empty())
+    if (!components.empty()) {
       EXPECT_EQ(dj::unpack_vector<float>(components.front(), "projection").size(),
                 static_cast<size_t>(frames));
+    }
     const auto pupil = (recordings->pipe.table(fmtest::kFacialSignal + ".Pupil") & task).fetch1();
     EXPECT_EQ(dj::unpack_vector<double>(pupil, "area").size(), static_cast<size_t>(frames));
 

@@ -26,6 +26,11 @@ struct EmbeddedServerOptions {
   bool throwaway = false;
   /// Account that runs the server when the caller is root.
   std::string service_account = "postgres";
+  /// The server's port number, 1 to 65535; 0 (the default) leaves it to PostgreSQL (5432, or
+  /// $PGPORT). The server listens on no TCP address whatever the port: the number names its
+  /// Unix socket (`.s.PGSQL.<port>`), and url() carries it. Set it to give a server a number
+  /// known to be free, e.g. a test that checks that nothing answers on the port over TCP.
+  int port = 0;
 };
 
 /// Where an embedded cluster stands.
@@ -53,7 +58,8 @@ class EmbeddedServer {
   void remove();
   /// Reads the state without changing anything.
   EmbeddedServerStatus status() const;
-  /// Connection string: postgresql://postgres@/postgres?host=<socket folder>.
+  /// Connection string: postgresql://postgres@/postgres?host=<socket folder>, with
+  /// `&port=<port>` when the options set one.
   std::string url() const;
 
   const std::filesystem::path& data_dir() const { return options_.data_dir; }
@@ -61,6 +67,8 @@ class EmbeddedServer {
 
  private:
   std::filesystem::path cluster_dir() const { return options_.data_dir / "pgdata"; }
+  /// The Unix socket's file name in the data folder: .s.PGSQL.<port>.
+  std::string socket_name() const;
   void prepare_folder() const;
   void initialize() const;
   bool is_running() const;

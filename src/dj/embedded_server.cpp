@@ -21,8 +21,9 @@ namespace fs = std::filesystem;
 namespace dj {
 namespace {
 
-// The socket file name for the default port; the Unix socket path limit is 107 bytes.
-constexpr const char* kSocketName = ".s.PGSQL.5432";
+// PostgreSQL's default port, which names the socket when the options set none.
+constexpr int kDefaultPort = 5432;
+// The Unix socket path limit.
 constexpr size_t kMaxSocketPath = 107;
 
 /// PostgreSQL's bin folder: the one that $<env_name> names, else Debian's.
@@ -98,10 +99,15 @@ EmbeddedServer::EmbeddedServer(EmbeddedServerOptions options) : options_(std::mo
     throw std::invalid_argument("embedded PostgreSQL: data folder '" + dir +
                                 "' contains a quote, backslash, '$', '`' or control character");
   }
-  if (dir.size() + 1 + std::string(kSocketName).size() > kMaxSocketPath) {
+  if (options_.port < 0 || options_.port > 65535) {
+    throw std::invalid_argument("embedded PostgreSQL: port " + std::to_string(options_.port) +
+                                " is not a port number (1 to 65535, or 0 for the default)");
+  }
+  if (dir.size() + 1 + socket_name().size() > kMaxSocketPath) {
     throw std::invalid_argument("embedded PostgreSQL: data folder '" + dir +
                                 "' is too long for a Unix socket path (at most " +
-                                std::to_string(kMaxSocketPath - 15) + " characters)");
+                                std::to_string(kMaxSocketPath - 1 - socket_name().size()) +
+                                " characters)");
   }
 }
 
@@ -119,7 +125,14 @@ fs::path EmbeddedServer::default_data_dir(const ConfigLocations& locations) {
 }
 
 std::string EmbeddedServer::url() const {
-  return "postgresql://postgres@/postgres?host=" + percent_encode_path(options_.data_dir.string());
+  std::string url =
+      "postgresql://postgres@/postgres?host=" + percent_encode_path(options_.data_dir.string());
+  if (options_.port != 0) url += "&port=" + std::to_string(options_.port);
+  return url;
+}
+
+std::string EmbeddedServer::socket_name() const {
+  return ".s.PGSQL." + std::to_string(options_.port != 0 ? options_.port : kDefaultPort);
 }
 
 namespace {
@@ -176,7 +189,7 @@ bool EmbeddedServer::is_running() const {
   const fs::path bin = find_postgres_bin_dir(options_.postgres_bin_dir_env);
   auto result =
       run_tool(options_, {(bin / "pg_ctl").string(), "status", "-D", cluster_dir().string()});
-  return result.exit_code == 0 && fs::exists(options_.data_dir / kSocketName);
+  return result.exit_code == 0 && fs::exists(options_.data_dir / socket_name());
 }
 
 EmbeddedServerStatus EmbeddedServer::status() const {
@@ -198,6 +211,7 @@ std::string EmbeddedServer::start() {
   const fs::path bin = find_postgres_bin_dir(options_.postgres_bin_dir_env);
   std::string server_options = "-c listen_addresses='' -c unix_socket_directories='" +
                                options_.data_dir.string() + "' -c unix_socket_permissions=0700";
+  if (options_.port != 0) server_options += " -c port=" + std::to_string(options_.port);
   if (options_.throwaway) {
     server_options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
   }

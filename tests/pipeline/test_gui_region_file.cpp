@@ -83,7 +83,7 @@ TEST_F(GuiRegionFile, FromTheCliAndFromDataJointsPythonClientThePupilFollowsTheP
   FMPIPE_SKIP_WITHOUT_SHARED(video, kVideo);
   FMPIPE_SKIP_WITHOUT_SHARED(regions, kRegions);
   const fs::path dj_python = fs::path(FMPIPE_SHARED_DIR) / "tools/datajoint-python/dj-python";
-  if (!fs::exists(dj_python)) GTEST_SKIP() << "needs ../shared/tools/datajoint-python";
+  if (!fs::exists(dj_python)) FMPIPE_WITHOUT_SHARED("needs ../shared/tools/datajoint-python");
 
   fs::create_directories(recordings->raw / "m1/s1");
   fs::copy_file(video, recordings->raw / "m1/s1/mouse_face_800x480.mp4");

@@ -262,11 +262,19 @@ TEST_F(PopulateTest, AKilledWorkersKeyIsTakenOverWithoutManualSteps) {
   ASSERT_TRUE(wait_until_reserved(doubler, 3));
   kill(victim, SIGKILL);
   EXPECT_EQ(wait_for(victim), 128 + SIGKILL);
-  // The key stays "reserved" in the table, but its owner's session is gone.
+  // The key stays "reserved" in the table, by the killed process, but its session is gone.
+  const auto reserved = doubler.jobs().list(dj::JobStatus::reserved);
+  ASSERT_EQ(reserved.size(), 1u);
+  EXPECT_EQ(reserved[0].key.get<int>("item"), 3);
+  EXPECT_EQ(reserved[0].pid, victim);
+  EXPECT_EQ(schema->table("Result.Detail").count(), schema->table("Result").count());
   schema->table("Source").update1({{"item", 3}, {"value", 3.0}});
   const pid_t rescuer = spawn_worker();
   EXPECT_EQ(wait_for(rescuer), 0);
+  // Every key once, with its one part row; key 3 from the rescuer's make (its new value).
   EXPECT_EQ(schema->table("Result").count(), 6);
+  EXPECT_EQ(schema->table("Result.Detail").count(), 6);
+  EXPECT_EQ((schema->table("Result.Detail") & dj::Row{{"item", 3}}).fetch1().get<double>("v"), 3.0);
   EXPECT_EQ(log_count("item = 3"), 1);
   EXPECT_TRUE(doubler.jobs().list().empty());
 }

@@ -1,6 +1,8 @@
 // The demo keypoint model shipped in models/ (made by bench/train_demo_model.cpp): it loads
 // as a Facemap model and finds the synthetic face's keypoints on frames it never saw (a face
-// with another seed than its training and evaluation faces) to well under 3 pixels.
+// with another seed than its training and evaluation faces): a median error below 1 pixel, and
+// each keypoint's median below 2 pixels (0.46 px, and 1.66 px for the worst keypoint, seen): a
+// model or a decoder that lost accuracy fails them, other builds' rounding does not.
 
 #include <algorithm>
 
@@ -18,7 +20,7 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-TEST(DemoModel, FindsHeldOutKeypointsWithinThreePixels) {
+TEST(DemoModel, FindsHeldOutKeypointsWithinAPixel) {
   const facemap::PoseModel model = facemap::PoseModel::load(kModels / "facemap_demo_state.pt",
                                                             kModels / "facemap_demo_params.pth");
   EXPECT_EQ(model.params().bodyparts, facemap::facemap_bodyparts());
@@ -49,9 +51,9 @@ TEST(DemoModel, FindsHeldOutKeypointsWithinThreePixels) {
   std::cout << "demo model on held-out frames: median error " << overall
             << " px, worst keypoint median "
             << *std::max_element(keypoint_medians.begin(), keypoint_medians.end()) << " px\n";
-  EXPECT_LT(overall, 3.0);
+  EXPECT_LT(overall, 1.0);
   for (int k = 0; k < 15; ++k)
-    EXPECT_LT(keypoint_medians[k], 3.0) << facemap::facemap_bodyparts()[k];
+    EXPECT_LT(keypoint_medians[k], 2.0) << facemap::facemap_bodyparts()[k];
 }
 
 }  // namespace

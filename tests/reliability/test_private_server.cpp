@@ -1,7 +1,8 @@
 // The embedded server's privacy and the secrecy of passwords, on a private embedded server of
 // this test's own (in a temporary folder, removed at the end):
 //  - it listens on its Unix socket only: listen_addresses is '', its process holds no TCP
-//    listening socket, and a TCP connection to its port is refused; the folder holding the
+//    listening socket, and a TCP connection to its port (one found free, given to the server
+//    through EmbeddedServerOptions::port) is refused; the folder holding the
 //    socket and the socket itself are private to their owner (mode 0700);
 //  - a data folder whose name a shell would interpret is refused before any command runs;
 //  - with password authentication switched on, passwords given in DATABASE_URL (URI, keyword
@@ -15,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -30,12 +33,30 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// A TCP port that nothing on this machine listens on now: the kernel's choice for a socket
+/// bound to port 0, read back and closed.
+int free_tcp_port() {
+  const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (probe < 0 || ::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw std::runtime_error(std::string("cannot find a free TCP port: ") + std::strerror(errno));
+  }
+  ::close(probe);
+  return ntohs(address.sin_port);
+}
+
 class PrivateServer : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dj::EmbeddedServerOptions options;
     options.data_dir = folder();
     options.throwaway = true;
+    port_ = free_tcp_port();
+    options.port = port_;
     server_ = std::make_unique<dj::EmbeddedServer>(options);
     url_ = server_->start();
   }
@@ -52,9 +73,11 @@ class PrivateServer : public ::testing::Test {
 
   static std::unique_ptr<dj::EmbeddedServer> server_;
   static std::string url_;
+  static int port_;
 };
 std::unique_ptr<dj::EmbeddedServer> PrivateServer::server_;
 std::string PrivateServer::url_;
+int PrivateServer::port_ = 0;
 
 /// The inodes of the TCP sockets (IPv4 and IPv6) in the LISTEN state on this machine, by port.
 std::multimap<int, std::string> tcp_listeners() {
@@ -94,7 +117,10 @@ TEST_F(PrivateServer, ListensOnItsPrivateSocketOnly) {
   EXPECT_EQ(show(connection, "listen_addresses"), "");
   EXPECT_EQ(show(connection, "unix_socket_directories"), folder().string());
   EXPECT_EQ(show(connection, "unix_socket_permissions"), "0700");
+  // The session above came through the Unix socket, which the port names.
   const int port = std::stoi(show(connection, "port"));
+  EXPECT_EQ(port, port_);
+  EXPECT_NE(url_.find("port=" + std::to_string(port_)), std::string::npos) << url_;
 
   struct stat info {};
   ASSERT_EQ(stat(folder().c_str(), &info), 0);
@@ -114,20 +140,20 @@ TEST_F(PrivateServer, ListensOnItsPrivateSocketOnly) {
   for (const auto& [listening_port, inode] : tcp_listeners())
     EXPECT_EQ(own.count(inode), 0u) << "the server listens on TCP port " << listening_port;
 
-  // Nothing listens on the server's port, so a TCP connection there is refused.
-  if (tcp_listeners().count(port) == 0) {
-    const int tcp = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_NE(::connect(tcp, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    EXPECT_EQ(errno, ECONNREFUSED);
-    ::close(tcp);
-    EXPECT_THROW(dj::Connection("postgresql://postgres@127.0.0.1:" + std::to_string(port) +
-                                "/postgres?connect_timeout=5"),
-                 std::runtime_error);
-  }
+  // The port was free when the server got it and the server does not listen on it, so nothing
+  // does, and a TCP connection there is refused.
+  EXPECT_EQ(tcp_listeners().count(port), 0u) << "something listens on TCP port " << port;
+  const int tcp = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_NE(::connect(tcp, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  EXPECT_EQ(errno, ECONNREFUSED);
+  ::close(tcp);
+  EXPECT_THROW(dj::Connection("postgresql://postgres@127.0.0.1:" + std::to_string(port) +
+                              "/postgres?connect_timeout=5"),
+               std::runtime_error);
 }
 
 TEST_F(PrivateServer, DataFolderAShellWouldInterpretIsRefused) {
@@ -157,7 +183,9 @@ TEST_F(PrivateServer, PasswordsAppearInNoMessageOrLog) {
   const std::string right = "Corr3ct-Horse-" + pid, wrong = "Wr0ng-Battery-" + pid,
                     other = "Unused-Staple-" + pid;
   const std::vector<std::string> secrets = {right, wrong, other};
-  const std::string host = "host=" + folder().string();
+  // The server's socket, in a URI's query and as libpq keywords.
+  const std::string host = "host=" + folder().string() + "&port=" + std::to_string(port_);
+  const std::string host_keywords = "host=" + folder().string() + " port=" + std::to_string(port_);
   {
     // Password authentication on the socket, for this server only.
     dj::Connection admin(url_);
@@ -172,8 +200,9 @@ TEST_F(PrivateServer, PasswordsAppearInNoMessageOrLog) {
   const std::string socket_query = "@/postgres?" + host;
   const std::vector<std::pair<std::string, std::string>> refused = {
       {uri_base + wrong + socket_query, "password authentication failed"},
-      {host + " user=postgres dbname=postgres password=" + wrong, "password authentication failed"},
-      {host + " user=postgres dbname=postgres password='" + wrong + "'",
+      {host_keywords + " user=postgres dbname=postgres password=" + wrong,
+       "password authentication failed"},
+      {host_keywords + " user=postgres dbname=postgres password='" + wrong + "'",
        "password authentication failed"},
       {"postgresql:///postgres?" + host + "&user=postgres&password=" + wrong,
        "password authentication failed"},

@@ -75,6 +75,26 @@ long long SyntheticRecordings::count(const std::string& table) const {
   return pipe.table(table).count();
 }
 
+std::map<std::string, long long> SyntheticRecordings::facial_signal_counts() const {
+  std::map<std::string, long long> counts;
+  for (const std::string& name : pipe.table_names()) {
+    if (name == kFacialSignal || name.rfind(kFacialSignal + ".", 0) == 0)
+      counts[name.substr(kFacialSignal.size())] = count(name);
+  }
+  return counts;
+}
+
+std::map<std::string, long long> facial_signal_rows(long long keys, long long components) {
+  return {{"", keys},
+          {".Summary", keys},
+          {".Region", 4 * keys},
+          {".MotionSVD", components * keys},
+          {".MovieSVD", 0},
+          {".Pupil", keys},
+          {".Blink", keys},
+          {".Running", keys}};
+}
+
 void SyntheticPipelineTest::SetUp() {
   PipelineTest::SetUp();
   recordings = std::make_unique<SyntheticRecordings>(*connection, database_url(), prefix);

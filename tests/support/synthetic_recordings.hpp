@@ -3,6 +3,7 @@
 // processing tasks, for tests that run fmpipe processes (workers) on them.
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,10 @@ class SyntheticRecordings {
   long long count(const std::string& table) const;
   /// The job queue of `table`.
   dj::JobTable jobs(const std::string& table) const;
+  /// The rows of FacialSignal ("") and of every part table the schema declares for it
+  /// (".Summary", ".MotionSVD", ...): a test compares them with facial_signal_rows(), so that a
+  /// part table left out of a rollback or an insert, or a new one, cannot go unnoticed.
+  std::map<std::string, long long> facial_signal_counts() const;
 
   std::filesystem::path folder, raw, processed;
   pipeline::Pipeline pipe;
@@ -57,6 +62,12 @@ class SyntheticPipelineTest : public PipelineTest {
   void TearDown() override;
   std::unique_ptr<SyntheticRecordings> recordings;
 };
+
+/// What SyntheticRecordings::facial_signal_counts() is once FacialSignal holds `keys` keys made
+/// from add()'s tasks with `components` motion components each: per key the master and Summary
+/// rows, 4 regions (full frame, pupil, blink, running), the components, no movie SVD (add()
+/// turns it off), and one pupil, blink and running trace.
+std::map<std::string, long long> facial_signal_rows(long long keys, long long components);
 
 /// The pipeline's tables that populate computes, in order.
 inline const std::string kRecordingInfo = "facial_behavior_estimation.RecordingInfo";

@@ -32,6 +32,20 @@ fs::path shared_fixture(const std::string& relative) {
   return fs::exists(path) ? path : fs::path();
 }
 
+bool strict_tests() {
+  const char* value = std::getenv("FMPIPE_STRICT_TESTS");
+  return value != nullptr && std::string(value) == "1";
+}
+
+void without_shared(const std::string& message, const char* file, int line) {
+  if (strict_tests()) {
+    GTEST_FAIL_AT(file, line) << message
+                              << " (FMPIPE_STRICT_TESTS=1: a missing fixture is a failure)";
+  } else {
+    GTEST_SKIP() << message;
+  }
+}
+
 fs::path test_data(const std::string& relative) {
   return fs::path(FMPIPE_TEST_DATA_DIR) / relative;
 }

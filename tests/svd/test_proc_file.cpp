@@ -231,8 +231,8 @@ class GenuineProcFiles : public ::testing::Test {
   }
   void SetUp() override {
     if (!regions_)
-      GTEST_SKIP() << "needs ../shared/fixtures/svd, which only the project's "
-                      "development checkout has";
+      FMPIPE_WITHOUT_SHARED(
+          "needs ../shared/fixtures/svd, which only the project's development checkout has");
   }
   static FacemapResult* regions_;
   static FacemapResult* full_frame_;

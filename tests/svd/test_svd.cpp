@@ -69,14 +69,15 @@ Eigen::VectorXf flatten(const Eigen::MatrixXf& image) {
   return Eigen::Map<const Eigen::VectorXf>(transposed.data(), transposed.size());
 }
 
-// Mean cosine of the principal angles between the spans of the first k columns of a and b.
-double mean_principal_cosine(const Eigen::MatrixXf& a, const Eigen::MatrixXf& b, int k) {
+// The smallest cosine of the principal angles between the spans of the first k columns of a and
+// b: how far the least-matched direction of one span is from the other.
+double min_principal_cosine(const Eigen::MatrixXf& a, const Eigen::MatrixXf& b, int k) {
   const auto basis = [k](const Eigen::MatrixXf& m) {
     const Eigen::HouseholderQR<Eigen::MatrixXd> qr(m.leftCols(k).cast<double>());
     return Eigen::MatrixXd(qr.householderQ() * Eigen::MatrixXd::Identity(m.rows(), k));
   };
   const Eigen::JacobiSVD<Eigen::MatrixXd> svd(basis(a).transpose() * basis(b));
-  return svd.singularValues().mean();
+  return svd.singularValues().minCoeff();
 }
 
 Eigen::VectorXd exact_singular_values(Eigen::MatrixXf data) {
@@ -504,9 +505,11 @@ TEST_F(FacemapFixture, FullFrameMasksSpanFacemapsSpace) {
     const SvdComponents& theirs = motion ? *reference.motion_svd : *reference.movie_svd;
     ASSERT_EQ(mine.masks.rows(), 2000);
     ASSERT_EQ(mine.masks.cols(), 500);
-    const double cosine = mean_principal_cosine(mine.masks, theirs.masks, 10);
-    EXPECT_GE(cosine, 0.97) << (motion ? "motion" : "movie");
-    RecordProperty(motion ? "motion_mean_cosine" : "movie_mean_cosine", std::to_string(cosine));
+    // The least-matched of the top 10 directions: 0.999994 (motion) and 1.000000 (movie) seen;
+    // 0.999 is an angle of 2.6 degrees.
+    const double cosine = min_principal_cosine(mine.masks, theirs.masks, 10);
+    EXPECT_GE(cosine, 0.999) << (motion ? "motion" : "movie");
+    RecordProperty(motion ? "motion_min_cosine" : "movie_min_cosine", std::to_string(cosine));
     // Facemap's singular values of the same decomposition.
     for (int i = 0; i < 10; ++i) {
       EXPECT_NEAR(mine.singular_values[i] / theirs.singular_values[i], 1.0, 0.01) << i;
@@ -540,8 +543,11 @@ TEST_F(FacemapFixture, SingularValuesMatchAnExactSvdOfTheMergedMatrix) {
     const SvdComponents& result =
         kind == SvdKind::motion ? *ours.svd_regions[0].motion_svd : *ours.svd_regions[0].movie_svd;
     EXPECT_TRUE(result.singular_values.isApprox(merge.merge().values, 1e-5f));
+    // Every one of the 500 to 1e-4 relative: 2.8e-6 is the largest error seen among those above
+    // 3% of the largest, 5.5e-6 among the faint rest (down to 0.2%), single precision's share.
+    ASSERT_EQ(result.singular_values.size(), 500);
     for (int i = 0; i < result.singular_values.size(); ++i) {
-      EXPECT_NEAR(result.singular_values[i] / exact[i], 1.0, 0.05) << i;
+      EXPECT_NEAR(result.singular_values[i] / exact[i], 1.0, 1e-4) << i;
     }
   }
 }
@@ -565,7 +571,8 @@ TEST_F(FacemapFixture, MotionRegion) {
     EXPECT_EQ(mine.ly, 17);
     EXPECT_EQ(mine.lx, 23);
     ASSERT_EQ(mine.masks.cols(), 390);
-    EXPECT_GE(mean_principal_cosine(mine.masks, theirs.masks, 10), 0.97)
+    // 1.000000 seen for both (to six places).
+    EXPECT_GE(min_principal_cosine(mine.masks, theirs.masks, 10), 0.999)
         << (motion ? "motion" : "movie");
     // This region is Facemap's last, so its singular values are the ones Facemap kept.
     for (int i = 0; i < 10; ++i) {

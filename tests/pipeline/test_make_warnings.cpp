@@ -24,10 +24,7 @@ class MakeWarnings : public fmtest::SyntheticPipelineTest {
  protected:
   void SetUp() override {
     SyntheticPipelineTest::SetUp();
-    facemap::SynthParams synth;
-    synth.height = 64;
-    synth.width = 64;
-    synth.nframes = 60;
+    const facemap::SynthParams synth = fmtest::small_face(60);
     recording = recordings->add(0, synth, 5);
     pupil = facemap::SyntheticFace(synth).rois().pupil;
   }

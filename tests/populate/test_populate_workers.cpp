@@ -18,10 +18,7 @@ class PopulateWorkers : public fmtest::SyntheticPipelineTest {
  protected:
   void SetUp() override {
     SyntheticPipelineTest::SetUp();
-    facemap::SynthParams synth;
-    synth.height = 64;
-    synth.width = 64;
-    synth.nframes = 20;
+    const facemap::SynthParams synth = fmtest::small_face(20);
     for (int id = 0; id < 5; ++id) tasks.push_back(recordings->add(id, synth, 5));
   }
 

@@ -52,10 +52,7 @@ class Scale : public fmtest::SyntheticPipelineTest {
   /// Processes recording `recording_id` of `frames` frames with a worker process; checks the
   /// results, prints the figures, and returns the worker's peak resident size in MB.
   double process(int recording_id, int frames) {
-    facemap::SynthParams synth;
-    synth.height = 64;
-    synth.width = 64;
-    synth.nframes = frames;
+    facemap::SynthParams synth = fmtest::small_face(frames);
     synth.seed = static_cast<std::uint64_t>(recording_id + 1);
     const auto written = std::chrono::steady_clock::now();
     const dj::Row task = recordings->add(recording_id, synth, kComponents);

@@ -27,10 +27,7 @@ class WorkerExit : public fmtest::SyntheticPipelineTest {
 }  // namespace
 
 TEST_F(WorkerExit, AFailedKeyMakesTheWorkerExitNonZero) {
-  facemap::SynthParams synth;
-  synth.height = 64;
-  synth.width = 64;
-  synth.nframes = 20;
+  const facemap::SynthParams synth = fmtest::small_face(20);
   recordings->add(0, synth, 5);
   recordings->add(1, synth, 5);
   const fs::path video = recordings->raw / "m1/r1/face.avi";

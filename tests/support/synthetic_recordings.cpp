@@ -9,6 +9,14 @@ namespace fs = std::filesystem;
 
 namespace fmtest {
 
+facemap::SynthParams small_face(int nframes) {
+  facemap::SynthParams synth;
+  synth.height = 64;
+  synth.width = 64;
+  synth.nframes = nframes;
+  return synth;
+}
+
 SyntheticRecordings::SyntheticRecordings(dj::Connection& connection, std::string database_url,
                                          std::string prefix)
     : folder(fs::temp_directory_path() / unique_schema_name("fmpipe_recordings")),

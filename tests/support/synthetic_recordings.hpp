@@ -16,6 +16,10 @@
 
 namespace fmtest {
 
+/// A 64 x 64 synthetic face of `nframes` frames: small enough that tests of workers and
+/// warnings compute their keys in well under a second.
+facemap::SynthParams small_face(int nframes);
+
 class SyntheticRecordings {
  public:
   /// A fresh folder (raw/ for videos, processed/ for results) and the pipeline's schemas under

@@ -53,6 +53,12 @@ struct NetworkOutputs {
   NdArray locy;
 };
 
+/// The configuration of the network a state dict saved by Facemap (or by us) holds, for
+/// `bodyparts`: the encoder widths read from the weights' shapes, so that a model file alone is
+/// enough to run it. Throws PoseModelError naming the file when it is not a Facemap model's.
+PoseModelParams params_of_state(const std::filesystem::path& state_file,
+                                std::vector<std::string> bodyparts);
+
 /// A keypoint network with its weights, on the device it runs on.
 class PoseModel {
  public:
@@ -64,6 +70,10 @@ class PoseModel {
                         const std::filesystem::path& params_file);
   /// Loads weights into a network of the given configuration (for a state dict alone).
   static PoseModel load_state(const std::filesystem::path& state_file, PoseModelParams params);
+  /// Loads a state dict alone, for `bodyparts`, in a network of the widths its weights have
+  /// (params_of_state).
+  static PoseModel load_saved(const std::filesystem::path& state_file,
+                              std::vector<std::string> bodyparts);
 
   PoseModel(PoseModel&&) noexcept;
   PoseModel& operator=(PoseModel&&) noexcept;

@@ -56,7 +56,7 @@ void check_model_file(const std::string& model, const std::filesystem::path& mod
                       const std::vector<std::string>& body_parts,
                       const std::vector<int>& channels) {
   try {
-    const auto network = load_stored_model(model_file, body_parts);
+    const auto network = facemap::PoseModel::load_saved(model_file, body_parts);
     if (!channels.empty() && network.params().channels != channels)
       throw facemap::PoseModelError(model_file.string() + ": its params give channels [" +
                                     joined(channels) + "], its weights have [" +

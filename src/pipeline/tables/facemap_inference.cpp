@@ -11,7 +11,6 @@
 #include "facemap/partial_file.hpp"
 #include "facemap/pose.hpp"
 #include "facemap/pose_metadata.hpp"
-#include "facemap/torch_file.hpp"
 #include "pipeline/tables/columns.hpp"
 #include "pipeline/task_paths.hpp"
 #include "utc_text.hpp"
@@ -77,8 +76,8 @@ facemap::PoseTracks run_network(const InferenceInputs& inputs, const fs::path& h
               static_cast<std::streamsize>(inputs.model_file->contents.size()));
     if (!out) throw std::runtime_error("cannot write " + state.path().string());
   }
-  const auto model =
-      load_stored_model(state.path(), bodyparts_in_facemap_order(inputs.model_bodyparts));
+  const auto model = facemap::PoseModel::load_saved(
+      state.path(), bodyparts_in_facemap_order(inputs.model_bodyparts));
   const facemap::Recording recording(inputs.files);
   facemap::PoseOptions options;
   if (inputs.bbox) {
@@ -107,37 +106,6 @@ facemap::PoseTracks run_network(const InferenceInputs& inputs, const fs::path& h
 }
 
 }  // namespace
-
-facemap::PoseModelParams pose_params_of_state(const fs::path& state_file,
-                                              std::vector<std::string> bodyparts) {
-  facemap::pickle::Value state;
-  try {
-    state = facemap::read_torch_file(state_file);
-  } catch (const facemap::TorchFileError& error) {
-    throw facemap::PoseModelError(error.what());
-  }
-  if (state.kind() != facemap::pickle::Value::Kind::dict)
-    throw facemap::PoseModelError(state_file.string() + ": not a state dict (it holds a " +
-                                  state.kind_name() + ")");
-  facemap::PoseModelParams params;
-  params.bodyparts = std::move(bodyparts);
-  for (size_t k = 0; k < params.channels.size(); ++k) {
-    // Each encoder block ends with a 3x3 convolution whose output width is the block's.
-    const std::string key = "Conv.conv" + std::to_string(k) + ".conv.conv_1.2.weight";
-    const auto* weight = state.as_dict().find(key);
-    if (!weight || weight->kind() != facemap::pickle::Value::Kind::ndarray)
-      throw facemap::PoseModelError(state_file.string() + ": no tensor '" + key +
-                                    "': not a Facemap model");
-    params.channels[k] = static_cast<int>(weight->as_ndarray().shape().at(0));
-  }
-  return params;
-}
-
-facemap::PoseModel load_stored_model(const fs::path& state_file,
-                                     std::vector<std::string> bodyparts) {
-  return facemap::PoseModel::load_state(state_file,
-                                        pose_params_of_state(state_file, std::move(bodyparts)));
-}
 
 std::vector<std::string> bodyparts_in_facemap_order(const std::vector<std::string>& body_parts) {
   std::vector<std::string> ordered;

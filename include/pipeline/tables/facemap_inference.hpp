@@ -25,7 +25,7 @@ struct InferenceInputs {
   std::optional<std::vector<std::int64_t>> bbox;  ///< [x1, x2, y1, y2] crop, when given
   std::vector<std::filesystem::path> files;       ///< the recording's videos, in time order
   std::filesystem::path output_dir;               ///< where the .h5 is written or found
-  std::optional<dj::Attachment> model_file;       ///< the weights (trigger mode needs them)
+  std::optional<dj::Attachment> model_file;       ///< the weights (read in trigger mode only)
   std::vector<std::string> model_bodyparts;       ///< the model's registered body parts
   bool operator==(const InferenceInputs&) const = default;
 };

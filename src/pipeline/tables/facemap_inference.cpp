@@ -129,8 +129,11 @@ InferenceInputs FacemapInference::fetch(const dj::Row& key) {
     inputs.bbox = dj::unpack_vector<std::int64_t>(task, "bbox", dj::Conversion::exact);
   inputs.files = recording_files(pipe_, roots_, key);
   inputs.output_dir = inference_output_dir(pipe_, roots_, key);
-  const auto file = (pipe_.table("facemap_inference.FacemapModel.File") & model).fetch();
-  if (!file.empty()) inputs.model_file = file.front().get<dj::Attachment>("model_file");
+  // The weights (megabytes, read twice per make) only when the network runs.
+  if (inputs.mode == "trigger") {
+    const auto file = (pipe_.table("facemap_inference.FacemapModel.File") & model).fetch();
+    if (!file.empty()) inputs.model_file = file.front().get<dj::Attachment>("model_file");
+  }
   for (const auto& row : (pipe_.table("facemap_inference.FacemapModel.BodyPart") & model).fetch())
     inputs.model_bodyparts.push_back(row.get<std::string>("body_part"));
   return inputs;

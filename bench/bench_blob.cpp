@@ -33,7 +33,7 @@ void measure(const dj::BlobValue& array, bool compress, const char* pack_name,
 }  // namespace
 
 int main() {
-  dj::NdArray array(dj::DType::float32, {12500, 1000});
+  dj::ColumnMajorArray array(dj::DType::float32, {12500, 1000});
   std::mt19937 rng(1);
   std::normal_distribution<float> normal(0.f, 1.f);
   float* data = array.data<float>();

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "facemap/process.hpp"
-#include "facemap/synth.hpp"
+#include "facemap/svd/process.hpp"
+#include "synth/synthetic_face.hpp"
 
 namespace {
 

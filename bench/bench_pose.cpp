@@ -13,9 +13,9 @@
 #include <string>
 
 #include "bench_timing.hpp"
-#include "facemap/pose.hpp"
-#include "facemap/pose_preprocess.hpp"
-#include "facemap/synth.hpp"
+#include "facemap/pose/pose.hpp"
+#include "facemap/pose/pose_preprocess.hpp"
+#include "synth/synthetic_face.hpp"
 
 namespace {
 
@@ -33,7 +33,7 @@ void measure(const std::string& name, const facemap::FrameSource& video,
   std::vector<facemap::GrayFrame> first;
   video.read(0, kBatch, [&](const facemap::FrameBatch& frames) { first = frames.views[0]; });
   const facemap::FrameSize size = video.view_sizes()[0];
-  const facemap::NdArray batch =
+  const facemap::RowMajorArray batch =
       facemap::preprocess_frames(first, facemap::CropBox::full_frame(size.height, size.width));
   facemap::PoseOptions options;
   options.batch_size = kBatch;

@@ -5,7 +5,7 @@
 //  - running: phase correlation per frame on the synthetic face's 50 x 160 wheel patch.
 //  - synthetic face: generating one 256 x 256 frame.
 // `bench_roi --figure [out.png]` also draws docs/figures/real_pupil.png (or `out.png`): the area
-// trace and five frames with their fitted ellipses (facemap/pupil_figure.hpp).
+// trace and five frames with their fitted ellipses (facemap/figures/pupil_figure.hpp).
 
 #include <chrono>
 #include <cmath>
@@ -14,10 +14,10 @@
 #include <filesystem>
 #include <string>
 
-#include "facemap/pupil_figure.hpp"
-#include "facemap/region_crop.hpp"
-#include "facemap/roi.hpp"
-#include "facemap/synth.hpp"
+#include "facemap/figures/pupil_figure.hpp"
+#include "facemap/roi/region_crop.hpp"
+#include "facemap/roi/roi.hpp"
+#include "synth/synthetic_face.hpp"
 
 namespace {
 

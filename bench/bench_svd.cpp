@@ -20,7 +20,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "facemap/process.hpp"
+#include "facemap/svd/process.hpp"
 
 namespace {
 

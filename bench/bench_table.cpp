@@ -47,7 +47,7 @@ int main() {
   for (int b = 0; b < kBlobs; ++b) {
     Eigen::MatrixXf mask(64 * 64, 500);
     for (Eigen::Index i = 0; i < mask.size(); ++i) mask.data()[i] = noise(random);
-    packed.push_back(dj::pack_blob(dj::NdArray::from_eigen(mask)));
+    packed.push_back(dj::pack_blob(dj::ColumnMajorArray::from_eigen(mask)));
     total_bytes += packed.back().size();
     rows.push_back({{"mask_id", b}, {"mask", dj::Blob{packed.back()}}});
   }

@@ -1,6 +1,6 @@
 // Regenerates the demo keypoint model in models/ (Facemap's released weights cannot be
 // downloaded here): trains a narrow FMnet from scratch on frames of the synthetic face
-// (facemap/synth.hpp), whose keypoints are known, and reports its error on held-out frames of a
+// (synth/synthetic_face.hpp), whose keypoints are known, and reports its error on held-out frames of a
 // differently seeded face. Deterministic: the same machine and thread count give the same files.
 //
 //   train_demo_model [output folder, default <project>/models]
@@ -14,9 +14,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "facemap/pose.hpp"
-#include "facemap/pose_training.hpp"
-#include "facemap/synth.hpp"
+#include "facemap/pose/pose.hpp"
+#include "facemap/pose/pose_training.hpp"
+#include "synth/synthetic_face.hpp"
 
 namespace {
 

@@ -36,6 +36,8 @@ fi
 build_dir=${BUILD_DIR:-build}
 jobs=${JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Paths inside the checkout are hashed relative to it, so that every clone shares the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(pwd)}
 if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
   cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release
 fi

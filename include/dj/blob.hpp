@@ -6,7 +6,7 @@
 // protocol header ("mYm\0" when only MATLAB-compatible encodings occur, else "dj0\0") and one
 // encoded value. See docs/datajoint-compat.md section 5 of the shared design documents.
 //
-//   dj::BlobDict params{{{"sbin", 4}, {"mask", dj::NdArray::from_eigen(mask)}}};
+//   dj::BlobDict params{{{"sbin", 4}, {"mask", dj::ColumnMajorArray::from_eigen(mask)}}};
 //   std::string packed = dj::pack_blob(params);
 //   dj::BlobValue back = dj::unpack_blob(packed);
 
@@ -56,14 +56,14 @@ inline BlobValue unpack_blob(const Row& row, const std::string& attribute) {
 template <class M>
 M unpack_matrix(const Row& row, const std::string& attribute,
                 Conversion conversion = Conversion::exact) {
-  return unpack_blob(row, attribute).as<NdArray>().to_eigen<M>(conversion);
+  return unpack_blob(row, attribute).as<ColumnMajorArray>().to_eigen<M>(conversion);
 }
 
 /// A fetched row's 1-D numeric blob attribute as a std::vector<T>.
 template <class T>
 std::vector<T> unpack_vector(const Row& row, const std::string& attribute,
                              Conversion conversion = Conversion::exact) {
-  return unpack_blob(row, attribute).as<NdArray>().to_vector<T>(conversion);
+  return unpack_blob(row, attribute).as<ColumnMajorArray>().to_vector<T>(conversion);
 }
 
 }  // namespace dj

@@ -10,7 +10,7 @@
 //   date / time / datetime DateTime
 //   tuple, list, set       BlobTuple, BlobList, BlobSet (items in order)
 //   dict                   BlobDict (key/value pairs in order; keys of any kind)
-//   numpy array / scalar   NdArray (0-d for numpy scalars), ObjectArray (dtype object or str)
+//   numpy array / scalar   ColumnMajorArray (0-d for numpy scalars), ObjectArray (dtype object or str)
 //   numpy record array     RecordArray
 //   MATLAB cell / struct   CellArray, StructArray
 
@@ -25,7 +25,7 @@
 #include <variant>
 #include <vector>
 
-#include "dj/ndarray.hpp"
+#include "dj/column_major_array.hpp"
 
 namespace dj {
 
@@ -130,7 +130,7 @@ struct StructArray {
 /// A numpy record (structured) array: one array per field, all of the same shape.
 struct RecordArray {
   std::vector<std::string> field_names;
-  /// Per field: an NdArray, ObjectArray or RecordArray.
+  /// Per field: an ColumnMajorArray, ObjectArray or RecordArray.
   std::vector<BlobValue> fields;
   /// The array of `name`; throws std::out_of_range naming the field when absent.
   const BlobValue& field(std::string_view name) const;
@@ -142,7 +142,7 @@ class BlobValue {
  public:
   using Storage =
       std::variant<std::monostate, bool, std::int64_t, double, std::complex<double>, std::string,
-                   BlobBytes, Decimal, DateTime, Uuid, NdArray, ObjectArray, CellArray, StructArray,
+                   BlobBytes, Decimal, DateTime, Uuid, ColumnMajorArray, ObjectArray, CellArray, StructArray,
                    RecordArray, BlobTuple, BlobList, BlobSet, BlobDict>;
 
   /// None.
@@ -158,7 +158,7 @@ class BlobValue {
   BlobValue(double value) : storage_(value) {}
   /// A Python str (UTF-8).
   BlobValue(const char* text) : storage_(std::string(text)) {}
-  /// Any other alternative of Storage (std::string, NdArray, BlobDict, ...).
+  /// Any other alternative of Storage (std::string, ColumnMajorArray, BlobDict, ...).
   template <class T, class Plain = std::decay_t<T>,
             std::enable_if_t<std::is_class_v<Plain> && !std::is_same_v<Plain, BlobValue> &&
                                  std::is_constructible_v<Storage, T&&>,

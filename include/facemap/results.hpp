@@ -1,6 +1,6 @@
 #pragma once
-// The results of Facemap's SVD analysis, as plain data. Both our own engine (facemap/svd.hpp,
-// facemap/roi.hpp) and the reader of Facemap's `_proc.npy` (facemap/proc_file.hpp) produce this
+// The results of Facemap's SVD analysis, as plain data. Both our own engine (facemap/svd/svd.hpp,
+// facemap/roi/roi.hpp) and the reader of Facemap's `_proc.npy` (facemap/io/proc_file.hpp) produce this
 // struct, so the pipeline stores either the same way.
 //
 // Conventions: images are Eigen matrices (rows = y, cols = x); a set of spatial components is a

@@ -6,7 +6,7 @@
 
 #include <optional>
 
-#include "facemap/svd.hpp"
+#include "facemap/svd/svd.hpp"
 
 namespace pipeline {
 

@@ -7,7 +7,7 @@
 //              "yrange": int32 array, "xrange": int32 array (inclusive), "saturation": 58.65,
 //              "pupil_sigma": 2.0, "ellipse": bool array,
 //              "reflector": [{"yrange", "xrange", "ellipse"} relative to the region]}, ...]}
-// Every key's meaning is Facemap's (facemap/proc_settings.hpp lists them); `ncomp` is ours.
+// Every key's meaning is Facemap's (facemap/io/proc_settings.hpp lists them); `ncomp` is ours.
 // The motion / movie switches live in their own columns (do_mot_svd, do_mov_svd).
 
 #include <optional>
@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "dj/blob_value.hpp"
-#include "facemap/proc_settings.hpp"
-#include "facemap/svd.hpp"
+#include "facemap/io/proc_settings.hpp"
+#include "facemap/svd/svd.hpp"
 
 namespace pipeline {
 

@@ -29,7 +29,7 @@ std::filesystem::path inference_output_dir(const Pipeline& pipe, const DataRoots
 
 /// Creates trigger mode's output folder and checks that it can be written: when it cannot take
 /// the results, this throws naming the folder and the system's reason, before any computation.
-/// It also removes what a writer killed in this folder left (facemap/partial_file.hpp).
+/// It also removes what a writer killed in this folder left (facemap/io/partial_file.hpp).
 void prepare_output_folder(const std::filesystem::path& folder);
 
 /// A recording's files as stored (relative to a data root), in time order. Throws naming the

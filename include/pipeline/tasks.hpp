@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "facemap/svd.hpp"
+#include "facemap/svd/svd.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace pipeline {

@@ -14,7 +14,7 @@
 #include "demo_keypoints.hpp"
 #include "dj/blob.hpp"
 #include "dj/connection.hpp"
-#include "facemap/synth.hpp"
+#include "synth/synthetic_face.hpp"
 #include "pipeline/computations.hpp"
 #include "pipeline/config_locations.hpp"
 #include "pipeline/ingest.hpp"

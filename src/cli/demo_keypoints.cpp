@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "facemap/pose_model.hpp"
+#include "facemap/pose/pose_model.hpp"
 #include "pipeline/tables.hpp"
 #include "pipeline/tasks.hpp"
 

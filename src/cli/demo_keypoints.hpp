@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "facemap/synth.hpp"
+#include "synth/synthetic_face.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace fmpipe::cli {

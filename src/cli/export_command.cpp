@@ -8,9 +8,9 @@
 
 #include "commands.hpp"
 #include "dj/connection.hpp"
-#include "facemap/partial_file.hpp"
-#include "facemap/pose_h5.hpp"
-#include "facemap/proc_file.hpp"
+#include "facemap/io/partial_file.hpp"
+#include "facemap/io/pose_h5.hpp"
+#include "facemap/io/proc_file.hpp"
 #include "pipeline/config_locations.hpp"
 #include "pipeline/tables.hpp"
 

@@ -8,8 +8,8 @@
 
 #include "commands.hpp"
 #include "dj/connection.hpp"
-#include "facemap/pose_model.hpp"
-#include "facemap/proc_settings.hpp"
+#include "facemap/pose/pose_model.hpp"
+#include "facemap/io/proc_settings.hpp"
 #include "pipeline/config_locations.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/task_params.hpp"

@@ -220,7 +220,7 @@ class Decoder {
     if (__builtin_mul_overflow(count, element_size(dtype->first), &byte_count))
       fail(shape_at, "array of shape " + format_shape(shape) + " is too large");
     need(byte_count, "array data");
-    NdArray array(dtype->first, std::move(shape), dtype->second);
+    ColumnMajorArray array(dtype->first, std::move(shape), dtype->second);
     const char* data = blob_.data() + pos_;
     if (wire.is_complex) {
       visit_storage_type(array.dtype(),
@@ -235,7 +235,7 @@ class Decoder {
   }
   // The wire holds all real parts, then all imaginary parts.
   template <class Tag>
-  static void join_complex(const char* data, NdArray& array) {
+  static void join_complex(const char* data, ColumnMajorArray& array) {
     using Element = typename Tag::type;
     if constexpr (detail::is_complex_v<Element>) {
       using Part = typename Element::value_type;

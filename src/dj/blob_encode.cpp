@@ -124,7 +124,7 @@ class Encoder {
     put_raw(uuid.bytes.data(), uuid.bytes.size());
   }
 
-  void encode_kind(const NdArray& array) {
+  void encode_kind(const ColumnMajorArray& array) {
     out_ += code::array;
     put_shape(array.shape());
     const WireType wire = wire_type(array.dtype(), array.time_unit());
@@ -142,7 +142,7 @@ class Encoder {
   }
   // The wire holds all real parts, then all imaginary parts.
   template <class Tag>
-  void put_split_complex(const NdArray& array) {
+  void put_split_complex(const ColumnMajorArray& array) {
     using Element = typename Tag::type;
     if constexpr (detail::is_complex_v<Element>) {
       const Element* elements = array.data<Element>();

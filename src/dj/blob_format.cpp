@@ -46,7 +46,7 @@ std::optional<std::pair<DType, TimeUnit>> dtype_of_wire(WireType wire) {
 }
 
 const Shape* array_shape(const BlobValue& value) {
-  if (const auto* array = std::get_if<NdArray>(&value.storage())) return &array->shape();
+  if (const auto* array = std::get_if<ColumnMajorArray>(&value.storage())) return &array->shape();
   if (const auto* objects = std::get_if<ObjectArray>(&value.storage())) return &objects->shape;
   if (const auto* records = std::get_if<RecordArray>(&value.storage()))
     return records->fields.empty() ? nullptr : array_shape(records->fields.front());

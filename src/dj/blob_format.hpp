@@ -58,7 +58,7 @@ WireType wire_type(DType dtype, TimeUnit unit);
 /// The dtype (and datetime64 unit) that a class id and complex flag denote, if any.
 std::optional<std::pair<DType, TimeUnit>> dtype_of_wire(WireType wire);
 
-/// The shape of a value a record array's field may hold (NdArray, ObjectArray, RecordArray),
+/// The shape of a value a record array's field may hold (ColumnMajorArray, ObjectArray, RecordArray),
 /// or nullptr for other values.
 const Shape* array_shape(const BlobValue& value);
 

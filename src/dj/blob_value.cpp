@@ -118,13 +118,13 @@ bool RecordArray::operator==(const RecordArray& other) const {
 }
 
 std::string BlobValue::type_name() const {
-  if (const auto* array = std::get_if<NdArray>(&storage_)) return array->describe();
+  if (const auto* array = std::get_if<ColumnMajorArray>(&storage_)) return array->describe();
   return kind_names.at(storage_.index());
 }
 
 void BlobValue::throw_int_range(std::uint64_t value) {
   throw std::out_of_range("blob values hold Python ints in the int64 range; " +
-                          std::to_string(value) + " is beyond it (use a uint64 NdArray)");
+                          std::to_string(value) + " is beyond it (use a uint64 ColumnMajorArray)");
 }
 
 void BlobValue::throw_kind_mismatch(std::size_t wanted_index) const {

@@ -4,64 +4,42 @@
 
 #include <stdexcept>
 
+#include "pipeline/array_conversion.hpp"
+
 namespace pipeline {
 namespace {
 
 namespace pickle = facemap::pickle;
 
-using BoolArray = Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic>;
-
 [[noreturn]] void unsupported(const std::string& where, const std::string& kind) {
   throw std::invalid_argument(where + ": a " + kind + " is not a value Facemap's settings hold");
 }
 
-facemap::NdArray::Shape shape_of(const dj::NdArray& array) {
-  return {array.shape().begin(), array.shape().end()};
-}
-
-// dj arrays are column-major, facemap's row-major: the elements go through Eigen, which
-// knows both orders.
-facemap::NdArray to_facemap_array(const dj::NdArray& array, const std::string& where) {
-  using dj::Conversion;
+// As Python would hold the array after unpickling Facemap's settings: bools stay bool, integers
+// become int64 and floats float64, in C order.
+facemap::RowMajorArray to_facemap_array(const dj::ColumnMajorArray& array, const std::string& where) {
   const dj::DType dtype = array.dtype();
   const bool is_bool = dtype == dj::DType::boolean;
   const bool is_integer = dtype >= dj::DType::int8 && dtype <= dj::DType::uint64;
   const bool is_float = dtype == dj::DType::float32 || dtype == dj::DType::float64;
-  if (!is_bool && !is_integer && !is_float) unsupported(where, array.describe());
-  if (array.ndim() > 2) unsupported(where, array.describe());
-  const auto shape = shape_of(array);
-  if (array.ndim() == 2) {
-    if (is_bool) return facemap::NdArray::from_eigen(array.to_eigen<BoolArray>(), shape);
-    const auto values = array.to_eigen<Eigen::MatrixXd>(Conversion::to_floating_point);
-    if (is_integer) return facemap::NdArray::from_eigen(values.cast<std::int64_t>(), shape);
-    return facemap::NdArray::from_eigen(values, shape);
-  }
-  if (is_bool) {
-    const bool* data = array.data<bool>();
-    return facemap::NdArray::from_values<bool>(shape, std::vector<bool>(data, data + array.size()));
-  }
-  const std::vector<double> values =
-      array.ndim() == 0 ? std::vector<double>{array.item<double>(Conversion::to_floating_point)}
-                        : array.to_vector<double>(Conversion::to_floating_point);
+  if ((!is_bool && !is_integer && !is_float) || array.ndim() > 2)
+    unsupported(where, array.describe());
+  const facemap::RowMajorArray row_major = to_row_major(array);
+  if (is_bool) return row_major;
   if (is_integer)
-    return facemap::NdArray::from_values<std::int64_t>(
-        shape, std::vector<std::int64_t>(values.begin(), values.end()));
-  return facemap::NdArray::from_values<double>(shape, values);
+    return facemap::RowMajorArray::from_values(row_major.shape(),
+                                               row_major.values<std::int64_t>());
+  return facemap::RowMajorArray::from_values(row_major.shape(), row_major.values<double>());
 }
 
 template <class T>
-dj::NdArray to_dj_array(const facemap::NdArray& array) {
-  const auto& shape = array.shape();
-  if (shape.size() == 0) return dj::NdArray::scalar<T>(array.values<T>().front());
-  if (shape.size() == 1) return dj::NdArray::from_vector<T>(array.values<T>());
-  if (shape.size() == 2) {
-    using Matrix = Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic>;
-    return dj::NdArray::from_eigen(Matrix(array.matrix<T>()));
-  }
-  throw std::invalid_argument("a " + array.describe() + " has no place in Facemap's settings");
+dj::ColumnMajorArray to_dj_array(const facemap::RowMajorArray& array) {
+  if (array.ndim() > 2)
+    throw std::invalid_argument("a " + array.describe() + " has no place in Facemap's settings");
+  return to_column_major(facemap::RowMajorArray::from_values(array.shape(), array.values<T>()));
 }
 
-dj::NdArray to_dj_array(const facemap::NdArray& array) {
+dj::ColumnMajorArray to_dj_array(const facemap::RowMajorArray& array) {
   switch (array.dtype().kind) {
     case facemap::DType::Kind::boolean:
       return to_dj_array<bool>(array);
@@ -98,8 +76,8 @@ pickle::Value to_pickle(const dj::BlobValue& value, const std::string& where) {
   if (value.is<double>()) return pickle::Value::real(value.as<double>());
   if (value.is<std::string>()) return pickle::Value::str(value.as<std::string>());
   if (value.is<dj::BlobBytes>()) return pickle::Value::bytes(value.as<dj::BlobBytes>().data);
-  if (value.is<dj::NdArray>())
-    return pickle::Value::ndarray(to_facemap_array(value.as<dj::NdArray>(), where));
+  if (value.is<dj::ColumnMajorArray>())
+    return pickle::Value::ndarray(to_facemap_array(value.as<dj::ColumnMajorArray>(), where));
   if (value.is<dj::BlobList>())
     return pickle::Value::list(items_of(value.as<dj::BlobList>().items, where));
   if (value.is<dj::BlobTuple>())

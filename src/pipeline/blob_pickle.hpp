@@ -1,11 +1,11 @@
 #pragma once
 // Facemap's dicts travel through the database as DataJoint blobs (FacemapTask.facemap_params),
-// while the engine reads and writes them as pickled values (facemap/proc_settings.hpp). These
+// while the engine reads and writes them as pickled values (facemap/io/proc_settings.hpp). These
 // two conversions let one reader serve both, so the database holds exactly what Facemap's GUI
 // saves and what DataJoint's Python client inserts.
 
 #include "dj/blob_value.hpp"
-#include "facemap/pickle_value.hpp"
+#include "facemap/io/pickle_value.hpp"
 
 namespace pipeline {
 

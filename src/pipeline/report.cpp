@@ -9,9 +9,9 @@
 
 #include "dj/blob.hpp"
 #include "dj/jobs.hpp"
-#include "facemap/region_crop.hpp"
-#include "facemap/report_figures.hpp"
-#include "facemap/video.hpp"
+#include "facemap/roi/region_crop.hpp"
+#include "facemap/figures/report_figures.hpp"
+#include "facemap/video/video.hpp"
 #include "pipeline/computations.hpp"
 #include "pipeline/task_paths.hpp"
 #include "pipeline/tables.hpp"

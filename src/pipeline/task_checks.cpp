@@ -5,7 +5,7 @@
 
 #include <spdlog/fmt/fmt.h>
 
-#include "facemap/binning.hpp"
+#include "facemap/svd/binning.hpp"
 
 namespace pipeline {
 namespace {
@@ -68,7 +68,7 @@ void check_processing_params(const facemap::SvdParams& params,
     auto columns =
         roi.xrange_bin.empty() ? facemap::binned_columns(roi.xrange, params.sbin) : roi.xrange_bin;
     // Facemap's column rule may reach one column into a partial last block; processing cuts
-    // that column with a warning (facemap/analysis_plan.hpp), so it is no reason to refuse.
+    // that column with a warning (src/facemap/svd/analysis_plan.hpp), so it is no reason to refuse.
     if (roi.xrange_bin.empty() && !columns.empty() && columns.back() == binned.width)
       columns.pop_back();
     if (rows.empty() || columns.empty()) {

@@ -1,5 +1,5 @@
 // FacemapTask.facemap_params in Facemap's form (pipeline/task_params.hpp): the blob goes through
-// the engine's one reader of Facemap's settings (facemap/proc_settings.hpp).
+// the engine's one reader of Facemap's settings (facemap/io/proc_settings.hpp).
 
 #include "pipeline/task_params.hpp"
 
@@ -40,7 +40,7 @@ std::optional<pickle::Value> migrated_region(const pickle::Value& region, std::s
     roi.name = name->as_str();
   if (const pickle::Value* masks = old.find("reflectors")) {
     for (const pickle::Value& mask : masks->items()) {
-      const facemap::NdArray& array = mask.as_ndarray();
+      const facemap::RowMajorArray& array = mask.as_ndarray();
       if (array.ndim() != 2 || array.shape()[0] != static_cast<std::int64_t>(roi.yrange.size()) ||
           array.shape()[1] != static_cast<std::int64_t>(roi.xrange.size()))
         throw std::invalid_argument("facemap_params: " + where + ".reflectors: a " +

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "facemap/partial_file.hpp"
+#include "facemap/io/partial_file.hpp"
 #include "pipeline/task_paths.hpp"
 
 namespace fs = std::filesystem;

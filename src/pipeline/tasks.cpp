@@ -128,7 +128,7 @@ void add_inference_task(Pipeline& pipe, const InferenceTask& task) {
     const auto& b = *task.bbox;
     row.set(
         "bbox",
-        dj::to_blob(dj::NdArray::from_vector(std::vector<std::int64_t>{b[0], b[1], b[2], b[3]})));
+        dj::to_blob(dj::ColumnMajorArray::from_vector(std::vector<std::int64_t>{b[0], b[1], b[2], b[3]})));
   } else {
     row.set("bbox", dj::Value());
   }

@@ -75,17 +75,17 @@ std::map<std::string, std::string> captured_vectors() {
   return vectors;
 }
 
-dj::NdArray matrix_3x4() {
+dj::ColumnMajorArray matrix_3x4() {
   std::vector<double> column_major;
   for (int c = 0; c < 4; ++c)
     for (int r = 0; r < 3; ++r) column_major.push_back(4 * r + c);
-  return dj::NdArray::from_column_major({3, 4}, column_major);
+  return dj::ColumnMajorArray::from_column_major({3, 4}, column_major);
 }
 
-dj::NdArray float32_arange(int n) {
+dj::ColumnMajorArray float32_arange(int n) {
   std::vector<float> values(n);
   for (int i = 0; i < n; ++i) values[i] = static_cast<float>(i);
-  return dj::NdArray::from_vector(values);
+  return dj::ColumnMajorArray::from_vector(values);
 }
 
 // The C++ value of each captured vector, keyed by its label in the capture file.
@@ -94,14 +94,14 @@ std::map<std::string, dj::BlobValue> expected_values() {
   return {
       {m1 + "0] motmask", matrix_3x4()},
       {m1 + "0] projection", float32_arange(5)},
-      {m1 + "1] motmask", dj::NdArray(dj::DType::float64, {40, 40})},
+      {m1 + "1] motmask", dj::ColumnMajorArray(dj::DType::float64, {40, 40})},
       {m1 + "1] projection", dj::BlobDict{{{"a", 1}, {"b", "x"}}}},
       {"np.array([[1., 2., 3.], [4., 5., 6.]])",
-       dj::NdArray::from_column_major<double>({2, 3}, {1, 4, 2, 5, 3, 6})},
-      {"np.arange(3, dtype=np.int32)", dj::NdArray::from_vector<std::int32_t>({0, 1, 2})},
-      {"np.array([1+2j])", dj::NdArray::from_vector<std::complex<double>>({{1, 2}})},
-      {"np.array([True, False])", dj::NdArray::from_vector<bool>({true, false})},
-      {"np.float64(2.5)  (0-d -> dj0)", dj::NdArray::scalar(2.5)},
+       dj::ColumnMajorArray::from_column_major<double>({2, 3}, {1, 4, 2, 5, 3, 6})},
+      {"np.arange(3, dtype=np.int32)", dj::ColumnMajorArray::from_vector<std::int32_t>({0, 1, 2})},
+      {"np.array([1+2j])", dj::ColumnMajorArray::from_vector<std::complex<double>>({{1, 2}})},
+      {"np.array([True, False])", dj::ColumnMajorArray::from_vector<bool>({true, false})},
+      {"np.float64(2.5)  (0-d -> dj0)", dj::ColumnMajorArray::scalar(2.5)},
       {"2.5  (python float)", 2.5},
       {"7  (python int)", 7},
       {"-300  (python int)", -300},
@@ -120,8 +120,8 @@ std::map<std::string, dj::BlobValue> expected_values() {
       {"decimal.Decimal('1.50')", dj::Decimal{"1.50"}},
       {"np.array(['ab', 'c'])  (unicode array)", dj::ObjectArray{{2}, {"ab", "c"}}},
       {"np.array([b'ab'], dtype='S1')? -> np.array(list(b'ab'), dtype='c')",
-       dj::NdArray::from_vector<char16_t>({u'a', u'b'})},
-      {"np.zeros((20, 20))  (compressed, > 1000 bytes)", dj::NdArray(dj::DType::float64, {20, 20})},
+       dj::ColumnMajorArray::from_vector<char16_t>({u'a', u'b'})},
+      {"np.zeros((20, 20))  (compressed, > 1000 bytes)", dj::ColumnMajorArray(dj::DType::float64, {20, 20})},
   };
 }
 
@@ -139,9 +139,9 @@ TEST(Blob, EveryCapturedVectorPacksByteExactAndUnpacksBack) {
 }
 
 // Random elements of any dtype: raw random bytes, except logical ones (0 or 1).
-dj::NdArray random_array(dj::DType dtype, dj::Shape shape, std::mt19937_64& rng) {
+dj::ColumnMajorArray random_array(dj::DType dtype, dj::Shape shape, std::mt19937_64& rng) {
   const auto unit = static_cast<dj::TimeUnit>(rng() % 13);
-  dj::NdArray array(dtype, std::move(shape), unit);
+  dj::ColumnMajorArray array(dtype, std::move(shape), unit);
   for (std::byte& b : array.bytes())
     b = static_cast<std::byte>(dtype == dj::DType::boolean ? rng() % 2 : rng() % 256);
   return array;
@@ -156,7 +156,7 @@ TEST(Blob, RandomArraysOfEveryDtypeAndNdimRoundTripExactly) {
       for (int repeat = 0; repeat < 4; ++repeat) {
         dj::Shape shape(ndim);
         for (auto& extent : shape) extent = rng() % (repeat == 0 ? 3 : 9);  // zeros included
-        const dj::NdArray array = random_array(dtype, shape, rng);
+        const dj::ColumnMajorArray array = random_array(dtype, shape, rng);
         for (bool compress : {false, true}) {
           const std::string packed = dj::pack_blob(array, compress);
           const bool python_only =
@@ -165,8 +165,8 @@ TEST(Blob, RandomArraysOfEveryDtypeAndNdimRoundTripExactly) {
             EXPECT_EQ(packed.substr(0, 3), python_only ? "dj0" : "mYm") << array.describe();
           }
           const dj::BlobValue back = dj::unpack_blob(packed);
-          ASSERT_TRUE(back.is<dj::NdArray>()) << array.describe();
-          EXPECT_EQ(back.as<dj::NdArray>(), array) << array.describe();
+          ASSERT_TRUE(back.is<dj::ColumnMajorArray>()) << array.describe();
+          EXPECT_EQ(back.as<dj::ColumnMajorArray>(), array) << array.describe();
           ++checked;
         }
       }
@@ -176,14 +176,14 @@ TEST(Blob, RandomArraysOfEveryDtypeAndNdimRoundTripExactly) {
 }
 
 TEST(Blob, ComplexArraysWriteAllRealPartsThenAllImaginaryParts) {
-  const auto array = dj::NdArray::from_vector<std::complex<float>>({{1, 2}, {3, 4}});
+  const auto array = dj::ColumnMajorArray::from_vector<std::complex<float>>({{1, 2}, {3, 4}});
   const std::string expected =
       Wire{}.text(std::string("mYm\0A", 5)).u64(1, 2).u32(7, 1).put(1.f, 3.f, 2.f, 4.f).bytes;
   EXPECT_EQ(to_hex(dj::pack_blob(array)), to_hex(expected));
 }
 
 TEST(Blob, Datetime64ArraysUseTheUnitsClassIdAndDj0) {
-  dj::NdArray array(dj::DType::datetime64, {1}, dj::TimeUnit::millisecond);
+  dj::ColumnMajorArray array(dj::DType::datetime64, {1}, dj::TimeUnit::millisecond);
   array.data<std::int64_t>()[0] = 1715000000000;
   const std::string expected =
       Wire{}.text(std::string("dj0\0A", 5)).u64(1, 1).u32(65536 + 7, 0).put(1715000000000LL).bytes;
@@ -213,7 +213,7 @@ TEST(Blob, PythonIntsUseBitLengthOverEightPlusOneBytes) {
 
 TEST(Blob, CompressesOnlyAboveOneThousandBytesAndOnlyWhenSmaller) {
   // A 1-D uint8 array of n elements packs to 29 + n bytes (header, code, ndim, shape, type).
-  const auto zeros = [](std::uint64_t n) { return dj::NdArray(dj::DType::uint8, {n}); };
+  const auto zeros = [](std::uint64_t n) { return dj::ColumnMajorArray(dj::DType::uint8, {n}); };
   EXPECT_EQ(dj::pack_blob(zeros(971)).size(), 1000u);  // exactly 1000: left alone
   const std::string compressed = dj::pack_blob(zeros(972));
   ASSERT_EQ(compressed.substr(0, 6), std::string("ZL123\0", 6));
@@ -226,7 +226,7 @@ TEST(Blob, CompressesOnlyAboveOneThousandBytesAndOnlyWhenSmaller) {
   EXPECT_EQ(dj::pack_blob(zeros(972), false).size(), 1001u);
 
   std::mt19937_64 rng(3);
-  const dj::NdArray noise = random_array(dj::DType::uint8, {5000}, rng);
+  const dj::ColumnMajorArray noise = random_array(dj::DType::uint8, {5000}, rng);
   EXPECT_EQ(dj::pack_blob(noise).size(), 5029u);  // zlib would only add bytes
   EXPECT_EQ(dj::pack_blob(noise).substr(0, 3), "mYm");
 }
@@ -236,20 +236,20 @@ TEST(Blob, EigenRowAndColumnMajorMatricesPackLikeNumpy) {
   row_major << 1, 2, 3, 4, 5, 6;
   const Eigen::MatrixXd column_major = row_major;
   const std::string expected = captured_vectors().at("np.array([[1., 2., 3.], [4., 5., 6.]])");
-  EXPECT_EQ(to_hex(dj::pack_blob(dj::NdArray::from_eigen(row_major))), to_hex(expected));
-  EXPECT_EQ(to_hex(dj::pack_blob(dj::NdArray::from_eigen(column_major))), to_hex(expected));
+  EXPECT_EQ(to_hex(dj::pack_blob(dj::ColumnMajorArray::from_eigen(row_major))), to_hex(expected));
+  EXPECT_EQ(to_hex(dj::pack_blob(dj::ColumnMajorArray::from_eigen(column_major))), to_hex(expected));
   // A vector type is 1-D, as numpy's np.arange(5, dtype=float32).
   const Eigen::VectorXf projection = Eigen::VectorXf::LinSpaced(5, 0, 4);
-  EXPECT_EQ(to_hex(dj::pack_blob(dj::NdArray::from_eigen(projection))),
+  EXPECT_EQ(to_hex(dj::pack_blob(dj::ColumnMajorArray::from_eigen(projection))),
             to_hex(captured_vectors().at("[m1 2024-05-06 07:08:09 roi=0 component=0] projection")));
 }
 
 TEST(Blob, MatlabStructAndCellArraysKeepTheMymHeader) {
   dj::StructArray params{{1, 1}, {"a", "bc"}, {}};
-  params.values = {dj::NdArray::from_column_major<double>({1, 1}, {2}),
+  params.values = {dj::ColumnMajorArray::from_column_major<double>({1, 1}, {2}),
                    dj::CellArray{{1, 2},
-                                 {dj::NdArray::from_vector<std::uint8_t>({9}),
-                                  dj::NdArray::from_vector<char16_t>({u'x'})}}};
+                                 {dj::ColumnMajorArray::from_vector<std::uint8_t>({9}),
+                                  dj::ColumnMajorArray::from_vector<char16_t>({u'x'})}}};
   const std::string number = Wire{}.text("A").u64(2, 1, 1).u32(6, 0).put(2.0).bytes;
   const std::string byte = Wire{}.text("A").u64(1, 1).u32(9, 0).text("\x09").bytes;
   const std::string character = Wire{}.text("A").u64(1, 1).u32(4, 0).put(u'x').bytes;
@@ -268,7 +268,7 @@ TEST(Blob, MatlabStructAndCellArraysKeepTheMymHeader) {
   EXPECT_EQ(to_hex(dj::pack_blob(params)), to_hex(expected));
   const dj::BlobValue back = dj::unpack_blob(expected);
   EXPECT_EQ(back, dj::BlobValue(params));
-  EXPECT_EQ(back.as<dj::StructArray>().at(0, "a").as<dj::NdArray>().item<double>(), 2.0);
+  EXPECT_EQ(back.as<dj::StructArray>().at(0, "a").as<dj::ColumnMajorArray>().item<double>(), 2.0);
 
   // A Python value anywhere inside switches the whole blob to dj0.
   EXPECT_EQ(dj::pack_blob(dj::CellArray{{1}, {7}}).substr(0, 3), "dj0");
@@ -277,8 +277,8 @@ TEST(Blob, MatlabStructAndCellArraysKeepTheMymHeader) {
 }
 
 TEST(Blob, RecordArraysWriteEachFieldWithoutLengthPrefix) {
-  const auto x = dj::NdArray::from_vector<std::int32_t>({1, 2});
-  const auto y = dj::NdArray::from_vector<double>({0.5, 1.5});
+  const auto x = dj::ColumnMajorArray::from_vector<std::int32_t>({1, 2});
+  const auto y = dj::ColumnMajorArray::from_vector<double>({0.5, 1.5});
   const dj::RecordArray records{{"x", "y"}, {x, y}};
   const std::string x_bytes = Wire{}.text("A").u64(1, 2).u32(12, 0).put(1, 2).bytes;
   const std::string y_bytes = Wire{}.text("A").u64(1, 2).u32(6, 0).put(0.5, 1.5).bytes;
@@ -287,7 +287,7 @@ TEST(Blob, RecordArraysWriteEachFieldWithoutLengthPrefix) {
       y_bytes;
   EXPECT_EQ(to_hex(dj::pack_blob(records)), to_hex(expected));
   EXPECT_EQ(dj::unpack_blob(expected), dj::BlobValue(records));
-  const dj::RecordArray uneven{{"x", "z"}, {x, dj::NdArray::from_vector<double>({1})}};
+  const dj::RecordArray uneven{{"x", "z"}, {x, dj::ColumnMajorArray::from_vector<double>({1})}};
   EXPECT_THROW(dj::pack_blob(uneven), std::invalid_argument);
 }
 
@@ -295,10 +295,10 @@ TEST(Blob, NestedPythonValuesRoundTrip) {
   const dj::BlobValue value = dj::BlobDict{{
       {7, dj::BlobSet{{1, 2.5, "three"}}},
       {dj::BlobTuple{{1, 2}},
-       dj::ObjectArray{{2, 1}, {dj::NdArray::scalar<std::int16_t>(-3), dj::BlobValue()}}},
+       dj::ObjectArray{{2, 1}, {dj::ColumnMajorArray::scalar<std::int16_t>(-3), dj::BlobValue()}}},
       {"when", dj::DateTime{std::nullopt, dj::TimeOfDay{23, 59, 58, 999999}}},
       {"z", std::complex<double>(-1, 0.25)},
-      {"big", dj::NdArray::from_eigen(Eigen::MatrixXf::Constant(30, 30, 1.5f))},
+      {"big", dj::ColumnMajorArray::from_eigen(Eigen::MatrixXf::Constant(30, 30, 1.5f))},
   }};
   const std::string packed = dj::pack_blob(value);
   EXPECT_EQ(packed.substr(0, 5), std::string("ZL123", 5));
@@ -343,7 +343,7 @@ TEST(Blob, CorruptOrTruncatedInputNamesTheOffsetAndWhatWasExpected) {
   expect_format_error(Wire{}.text(std::string("dj0\0\x02", 5)).u64(1, 3).text("\xff\xff\xff").bytes,
                       "offset 21: the nested value takes 1 bytes, its length prefix says 3");
 
-  const std::string compressed = dj::pack_blob(dj::NdArray(dj::DType::float64, {20, 20}));
+  const std::string compressed = dj::pack_blob(dj::ColumnMajorArray(dj::DType::float64, {20, 20}));
   std::string wrong_length = compressed;
   wrong_length[6] = 0x01;
   expect_format_error(wrong_length, "does not decompress to the");

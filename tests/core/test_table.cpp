@@ -202,14 +202,14 @@ TEST_F(TableTest, RandomArraysOfEveryDtypeRoundTripThroughTheDatabase) {
                               dj::DType::uint32,    dj::DType::int64,   dj::DType::uint64,
                               dj::DType::float32,   dj::DType::float64, dj::DType::complex64,
                               dj::DType::complex128};
-  std::vector<dj::NdArray> arrays;
+  std::vector<dj::ColumnMajorArray> arrays;
   std::vector<dj::Row> rows;
   int id = 0;
   for (const auto dtype : dtypes) {
     for (size_t ndim = 0; ndim <= 4; ++ndim) {
       dj::Shape shape;
       for (size_t d = 0; d < ndim; ++d) shape.push_back(1 + random() % 7);
-      dj::NdArray array(dtype, shape);
+      dj::ColumnMajorArray array(dtype, shape);
       for (auto& byte : array.bytes()) byte = static_cast<std::byte>(random());
       if (dtype == dj::DType::boolean) {
         for (auto& byte : array.bytes()) byte = static_cast<std::byte>(static_cast<int>(byte) & 1);
@@ -222,19 +222,19 @@ TEST_F(TableTest, RandomArraysOfEveryDtypeRoundTripThroughTheDatabase) {
   const auto fetched = table.fetch();
   ASSERT_EQ(fetched.size(), arrays.size());
   for (size_t i = 0; i < arrays.size(); ++i) {
-    EXPECT_EQ(dj::unpack_blob(fetched[i], "obj").as<dj::NdArray>(), arrays[i])
+    EXPECT_EQ(dj::unpack_blob(fetched[i], "obj").as<dj::ColumnMajorArray>(), arrays[i])
         << arrays[i].describe();
   }
   // Straight into Eigen and std::vector.
   const Eigen::MatrixXf mask = Eigen::MatrixXf::Random(17, 23);
-  table.insert1({{"id", 1000}, {"obj", dj::to_blob(dj::NdArray::from_eigen(mask))}});
+  table.insert1({{"id", 1000}, {"obj", dj::to_blob(dj::ColumnMajorArray::from_eigen(mask))}});
   const auto row = (table & dj::Row{{"id", 1000}}).fetch1();
   EXPECT_EQ(dj::unpack_matrix<Eigen::MatrixXf>(row, "obj"), mask);
   EXPECT_EQ(dj::unpack_matrix<Eigen::MatrixXd>(row, "obj", dj::Conversion::to_floating_point),
             mask.cast<double>());
   EXPECT_THROW(dj::unpack_matrix<Eigen::MatrixXd>(row, "obj"), std::invalid_argument);
   table.insert1(
-      {{"id", 1001}, {"obj", dj::to_blob(dj::NdArray::from_vector(std::vector<int>{1, 2, 3}))}});
+      {{"id", 1001}, {"obj", dj::to_blob(dj::ColumnMajorArray::from_vector(std::vector<int>{1, 2, 3}))}});
   EXPECT_EQ(dj::unpack_vector<int>((table & dj::Row{{"id", 1001}}).fetch1(), "obj"),
             (std::vector<int>{1, 2, 3}));
 }

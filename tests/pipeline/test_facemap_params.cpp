@@ -15,10 +15,10 @@ namespace {
 
 using BoolArray = Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic>;
 
-dj::NdArray int32_range(int first, int last) {
+dj::ColumnMajorArray int32_range(int first, int last) {
   std::vector<std::int32_t> values;
   for (int i = first; i <= last; ++i) values.push_back(i);
-  return dj::NdArray::from_vector(values);
+  return dj::ColumnMajorArray::from_vector(values);
 }
 
 BoolArray all_true(int rows, int cols) {
@@ -44,11 +44,11 @@ dj::BlobDict gui_pupil(std::optional<double> saturation = 58.65) {
                            {"yrange", int32_range(20, 59)},
                            {"xrange", int32_range(30, 79)},
                            {"pupil_sigma", 2.5},
-                           {"ellipse", dj::NdArray::from_eigen(all_true(40, 50))},
+                           {"ellipse", dj::ColumnMajorArray::from_eigen(all_true(40, 50))},
                            {"reflector", dj::BlobList{{dict({
                                              {"yrange", int32_range(10, 14)},
                                              {"xrange", int32_range(20, 29)},
-                                             {"ellipse", dj::NdArray::from_eigen(reflector)},
+                                             {"ellipse", dj::ColumnMajorArray::from_eigen(reflector)},
                                          })}}}});
   if (saturation) roi.items.emplace_back(dj::BlobValue("saturation"), *saturation);
   return roi;
@@ -58,8 +58,8 @@ dj::BlobDict gui_params(dj::BlobList rois) {
   return dict({{"sbin", std::int64_t{2}},
                {"fullSVD", false},
                {"save_mat", false},
-               {"sy", dj::NdArray::from_vector(std::vector<std::int64_t>{0})},
-               {"sx", dj::NdArray::from_vector(std::vector<std::int64_t>{0})},
+               {"sy", dj::ColumnMajorArray::from_vector(std::vector<std::int64_t>{0})},
+               {"sx", dj::ColumnMajorArray::from_vector(std::vector<std::int64_t>{0})},
                {"filenames", dj::BlobList{{dj::BlobList{{"face.mp4"}}}}},
                {"rois", std::move(rois)}});
 }
@@ -123,7 +123,7 @@ TEST(FacemapParams, OurOwnTasksAreStoredInFacemapsForm) {
             (std::vector<std::string>{"rind", "rtype", "iROI", "ivid", "color", "yrange", "xrange",
                                       "saturation", "ellipse", "pupil_sigma", "reflector"}));
   const auto& written = fields.at("reflector").as<dj::BlobList>().items.front().as<dj::BlobDict>();
-  EXPECT_EQ(written.at("yrange").as<dj::NdArray>().to_vector<std::int32_t>(),
+  EXPECT_EQ(written.at("yrange").as<dj::ColumnMajorArray>().to_vector<std::int32_t>(),
             (std::vector<std::int32_t>{10, 11, 12, 13, 14}));
   const auto back = pipeline::read_facemap_params(stored, true, false);
   EXPECT_TRUE(back.warnings.empty());
@@ -161,7 +161,7 @@ TEST(FacemapParams, ValuesThatCannotBeHonouredAreErrorsNamingTheKey) {
 
   dj::BlobDict old_key = gui_pupil();
   old_key.items.emplace_back(dj::BlobValue("reflectors"),
-                             dj::BlobList{{dj::NdArray::from_eigen(all_true(40, 50))}});
+                             dj::BlobList{{dj::ColumnMajorArray::from_eigen(all_true(40, 50))}});
   EXPECT_NE(error_of(gui_params(dj::BlobList{{old_key}}))
                 .find("rois[0].reflectors: is not one of Facemap's keys: Facemap's reflectors "
                       "are 'reflector'"),
@@ -172,7 +172,7 @@ TEST(FacemapParams, ValuesThatCannotBeHonouredAreErrorsNamingTheKey) {
     if (key.as<std::string>() == "reflector")
       value = dj::BlobList{{dict({{"yrange", int32_range(38, 42)},
                                   {"xrange", int32_range(20, 29)},
-                                  {"ellipse", dj::NdArray::from_eigen(all_true(5, 10))}})}};
+                                  {"ellipse", dj::ColumnMajorArray::from_eigen(all_true(5, 10))}})}};
   EXPECT_NE(error_of(gui_params(dj::BlobList{{outside}}))
                 .find("rois[0].reflector[0].yrange: rows 38..42 lie outside the region's crop "
                       "of 40 rows"),
@@ -180,7 +180,7 @@ TEST(FacemapParams, ValuesThatCannotBeHonouredAreErrorsNamingTheKey) {
 
   dj::BlobDict wrong_ellipse = gui_pupil();
   for (auto& [key, value] : wrong_ellipse.items)
-    if (key.as<std::string>() == "ellipse") value = dj::NdArray::from_eigen(all_true(39, 50));
+    if (key.as<std::string>() == "ellipse") value = dj::ColumnMajorArray::from_eigen(all_true(39, 50));
   EXPECT_NE(error_of(gui_params(dj::BlobList{{wrong_ellipse}}))
                 .find("rois[0].ellipse: is a (39, 50) array, its ranges give (40, 50)"),
             std::string::npos)
@@ -189,7 +189,7 @@ TEST(FacemapParams, ValuesThatCannotBeHonouredAreErrorsNamingTheKey) {
   dj::BlobDict gap = gui_pupil();
   for (auto& [key, value] : gap.items)
     if (key.as<std::string>() == "yrange")
-      value = dj::NdArray::from_vector(std::vector<std::int32_t>{20, 21, 23});
+      value = dj::ColumnMajorArray::from_vector(std::vector<std::int32_t>{20, 21, 23});
   EXPECT_NE(error_of(gui_params(dj::BlobList{{gap}}))
                 .find("rois[0].yrange: indices must be consecutive and ascending (21 is followed "
                       "by 23)"),
@@ -221,11 +221,11 @@ TEST_F(FacemapParamsMigration, RowsInTheOldFormAreRewrittenInFacemapsForm) {
             {"rtype", "Pupil"},
             {"name", "left eye"},
             {"ivid", std::int64_t{0}},
-            {"yrange", dj::NdArray::from_vector(std::vector<std::int64_t>{20, 21, 22, 23, 24})},
+            {"yrange", dj::ColumnMajorArray::from_vector(std::vector<std::int64_t>{20, 21, 22, 23, 24})},
             {"xrange", int32_range(30, 79)},
             {"saturation", 90.0},
             {"pupil_sigma", 2.0},
-            {"reflectors", dj::BlobList{{dj::NdArray::from_eigen(reflector)}}}});
+            {"reflectors", dj::BlobList{{dj::ColumnMajorArray::from_eigen(reflector)}}}});
   dj::Row row = pipeline::recording_key(recording);
   row.set("facemap_task_id", 0);
   row.set("facemap_output_dir", "");

@@ -12,9 +12,9 @@
 #include <gtest/gtest.h>
 
 #include "dj/blob.hpp"
-#include "facemap/npy.hpp"
-#include "facemap/proc_file.hpp"
-#include "facemap/synth.hpp"
+#include "facemap/io/npy.hpp"
+#include "facemap/io/proc_file.hpp"
+#include "synth/synthetic_face.hpp"
 #include "pipeline/computations.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/tables.hpp"
@@ -43,7 +43,7 @@ Eigen::MatrixXf summary_matrix(const dj::Row& row, const std::string& attribute)
 /// The component rows of one region's MotionSVD or MovieSVD against Facemap's arrays: masks
 /// (ly, lx, ncomp), projections (nframes, ncomp) and singular values (empty: all NULL).
 void expect_components_equal(const dj::Query& rows, const std::string& mask_name,
-                             const facemap::NdArray& masks, const facemap::NdArray& projections,
+                             const facemap::RowMajorArray& masks, const facemap::RowMajorArray& projections,
                              const std::vector<float>& singular_values) {
   ASSERT_EQ(masks.ndim(), 3u);
   const auto ly = masks.shape()[0], lx = masks.shape()[1], ncomp = masks.shape()[2];
@@ -188,7 +188,7 @@ TEST_F(FacemapPipeline, TriggerModeOnASyntheticFace) {
   const Eigen::MatrixXd com = dj::unpack_matrix<Eigen::MatrixXd>(pupil, "com");
   EXPECT_EQ(com.rows(), 240);
   EXPECT_EQ(com.cols(), 2);
-  const auto axdir = dj::unpack_blob(pupil, "axdir").as<dj::NdArray>();
+  const auto axdir = dj::unpack_blob(pupil, "axdir").as<dj::ColumnMajorArray>();
   EXPECT_EQ(axdir.shape(), (dj::Shape{240, 2, 2}));
   // The centre follows the truth in the open-eye frames (0.04 px median, 0.27 px largest seen).
   std::vector<double> centre_errors;
@@ -324,9 +324,9 @@ TEST_F(FacemapPipeline, LoadModeIngestsFacemapsOwnFile) {
     for (const bool movie : {false, true}) {
       SCOPED_TRACE(movie ? "MovieSVD" : "MotionSVD");
       const std::size_t r = static_cast<std::size_t>(roi_no);
-      const facemap::NdArray& masks =
+      const facemap::RowMajorArray& masks =
           facemaps.at(movie ? "movMask_reshape" : "motMask_reshape").as_list()[r].as_ndarray();
-      const facemap::NdArray& projections =
+      const facemap::RowMajorArray& projections =
           facemaps.at(movie ? "movSVD" : "motSVD").as_list()[r].as_ndarray();
       const std::vector<float> singular_values =
           facemaps.at(movie ? "movSv" : "motSv").as_ndarray().values<float>();
@@ -364,10 +364,10 @@ TEST_F(FacemapPipeline, LoadModeIngestsFacemapsOwnFile) {
         << name;
   }
   // axdir (T, 2, 2): element by element in numpy's index order.
-  const auto axdir = dj::unpack_blob(pupil, "axdir").as<dj::NdArray>();
-  const facemap::NdArray& axdir_file = pupil_file.at("axdir").as_ndarray();
+  const auto axdir = dj::unpack_blob(pupil, "axdir").as<dj::ColumnMajorArray>();
+  const facemap::RowMajorArray& axdir_file = pupil_file.at("axdir").as_ndarray();
   ASSERT_EQ(axdir.shape(), (dj::Shape{2450, 2, 2}));
-  ASSERT_EQ(axdir_file.shape(), (facemap::NdArray::Shape{2450, 2, 2}));
+  ASSERT_EQ(axdir_file.shape(), (facemap::RowMajorArray::Shape{2450, 2, 2}));
   const double* db_axdir = axdir.data<double>();                       // column-major
   const std::vector<double> file_axdir = axdir_file.values<double>();  // C order
   int axdir_differences = 0;

@@ -12,7 +12,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "dj/blob.hpp"
-#include "facemap/proc_settings.hpp"
+#include "facemap/io/proc_settings.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/tasks.hpp"
 #include "support/child_process.hpp"

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "dj/blob.hpp"
-#include "facemap/npy.hpp"
-#include "facemap/proc_settings.hpp"
+#include "facemap/io/npy.hpp"
+#include "facemap/io/proc_settings.hpp"
 #include "pipeline/computations.hpp"
 #include "pipeline/report.hpp"
 #include "pipeline/task_params.hpp"

@@ -34,15 +34,15 @@ TEST(PythonBlobDecoder, ReadsWhatOurCodecWrites) {
   std::vector<float> ramp(5000);
   std::iota(ramp.begin(), ramp.end(), 0.f);
   const std::vector<std::pair<dj::BlobValue, std::string>> cases = {
-      {dj::NdArray::from_vector(std::vector<double>{1.5, nan, INFINITY, -0.0}),
+      {dj::ColumnMajorArray::from_vector(std::vector<double>{1.5, nan, INFINITY, -0.0}),
        "float64 (4,) [1.5, nan, inf, -0.0]"},
-      {dj::NdArray::from_column_major<std::int16_t>({2, 3}, {1, 4, 2, 5, 3, 6}),
+      {dj::ColumnMajorArray::from_column_major<std::int16_t>({2, 3}, {1, 4, 2, 5, 3, 6}),
        "int16 (2, 3) [1, 2, 3, 4, 5, 6]"},
-      {dj::NdArray::from_vector(std::vector<bool>{true, false}), "bool (2,) [True, False]"},
-      {dj::NdArray::scalar(std::uint64_t{18446744073709551615u}),
+      {dj::ColumnMajorArray::from_vector(std::vector<bool>{true, false}), "bool (2,) [True, False]"},
+      {dj::ColumnMajorArray::scalar(std::uint64_t{18446744073709551615u}),
        "uint64 () [18446744073709551615]"},
-      {dj::NdArray::from_vector(std::vector<double>{}), "float64 (0,) []"},
-      {dj::NdArray::from_vector(ramp), "float32 (5000,) sum 12497500.0"},  // compressed
+      {dj::ColumnMajorArray::from_vector(std::vector<double>{}), "float64 (0,) []"},
+      {dj::ColumnMajorArray::from_vector(ramp), "float32 (5000,) sum 12497500.0"},  // compressed
   };
   const std::string path = testing::TempDir() + "/blobs_" + std::to_string(getpid()) + ".bin";
   {

@@ -146,7 +146,7 @@ class BlobFunctions : public fmtest::DatabaseTest {
   template <typename T>
   void check_dtype(const std::string& dtype) {
     const std::vector<T> values = sample_values<T>(1200);
-    const dj::NdArray array = dj::NdArray::from_vector(values);
+    const dj::ColumnMajorArray array = dj::ColumnMajorArray::from_vector(values);
     const std::string plain = dj::pack_blob(array, false), compressed = dj::pack_blob(array);
     ASSERT_EQ(compressed.substr(0, 5), "ZL123") << dtype;
     const std::vector<std::string> got =
@@ -204,7 +204,7 @@ TEST_F(BlobFunctions, EveryDtypeExactlyPlainAndCompressed) {
   check_dtype<std::uint64_t>("uint64");
   check_dtype<bool>("bool");
   // uint64 beyond bigint: exact in dj_blob_float8 (checked above), an error in dj_blob_int8.
-  const auto huge = dj::NdArray::from_vector(std::vector<std::uint64_t>{1, 18446744073709551615u});
+  const auto huge = dj::ColumnMajorArray::from_vector(std::vector<std::uint64_t>{1, 18446744073709551615u});
   EXPECT_EQ(call("dj_blob_float8", huge), "{1,1.8446744073709552e+19}");
   EXPECT_NE(error("dj_blob_int8", dj::pack_blob(huge)).find("does not fit bigint"),
             std::string::npos);
@@ -212,22 +212,22 @@ TEST_F(BlobFunctions, EveryDtypeExactlyPlainAndCompressed) {
 
 TEST_F(BlobFunctions, ShapesColumnsZeroDimensionalAndEmptyArrays) {
   // numpy [[1, 2, 3], [4, 5, 6]], stored column-major.
-  const auto matrix = dj::NdArray::from_column_major<double>({2, 3}, {1, 4, 2, 5, 3, 6});
+  const auto matrix = dj::ColumnMajorArray::from_column_major<double>({2, 3}, {1, 4, 2, 5, 3, 6});
   EXPECT_EQ(call("dj_blob_float8", matrix), "{1,4,2,5,3,6}");
   EXPECT_EQ(call("dj_blob_float8_2d", matrix), "{{1,2,3},{4,5,6}}");
   EXPECT_EQ(call("dj_blob_shape", matrix), "{2,3}");
   EXPECT_EQ(psql("SELECT " + views + ".dj_blob_column(" + bytea(dj::pack_blob(matrix)) + ", 2)"),
             "{2,5}");
-  const auto cube = dj::NdArray::from_column_major<std::int32_t>({2, 1, 2}, {1, -2, 3, -4});
+  const auto cube = dj::ColumnMajorArray::from_column_major<std::int32_t>({2, 1, 2}, {1, -2, 3, -4});
   EXPECT_EQ(call("dj_blob_int8", cube), "{1,-2,3,-4}");
   EXPECT_EQ(call("dj_blob_shape", cube), "{2,1,2}");
 
-  EXPECT_EQ(call("dj_blob_float8", dj::NdArray::scalar(2.5)), "{2.5}");
-  EXPECT_EQ(call("dj_blob_shape", dj::NdArray::scalar(2.5)), "{}");
-  const auto empty = dj::NdArray::from_vector(std::vector<double>{});
+  EXPECT_EQ(call("dj_blob_float8", dj::ColumnMajorArray::scalar(2.5)), "{2.5}");
+  EXPECT_EQ(call("dj_blob_shape", dj::ColumnMajorArray::scalar(2.5)), "{}");
+  const auto empty = dj::ColumnMajorArray::from_vector(std::vector<double>{});
   EXPECT_EQ(call("dj_blob_float8", empty), "{}");
   EXPECT_EQ(call("dj_blob_shape", empty), "{0}");
-  const auto no_rows = dj::NdArray::from_column_major<float>({0, 3}, {});
+  const auto no_rows = dj::ColumnMajorArray::from_column_major<float>({0, 3}, {});
   EXPECT_EQ(call("dj_blob_float8_2d", no_rows), "{}");
   EXPECT_EQ(call("dj_blob_shape", no_rows), "{0,3}");
 
@@ -235,7 +235,7 @@ TEST_F(BlobFunctions, ShapesColumnsZeroDimensionalAndEmptyArrays) {
   const int rows = 120, cols = 160;
   std::vector<float> mask(rows * cols);
   for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = static_cast<float>(i % 1013) * 0.25f;
-  const auto image = dj::NdArray::from_column_major<float>({rows, cols}, mask);
+  const auto image = dj::ColumnMajorArray::from_column_major<float>({rows, cols}, mask);
   std::vector<double> row_major;
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) row_major.push_back(mask[c * rows + r]);
@@ -248,16 +248,16 @@ TEST_F(BlobFunctions, BadBlobsGetErrorsNamingTheReason) {
   dict.items.emplace_back(dj::BlobValue(std::string("a")), dj::BlobValue(1.0));
   EXPECT_NE(error("dj_blob_float8", dj::pack_blob(dict)).find("not an array"), std::string::npos);
   const auto complex =
-      dj::NdArray::from_vector(std::vector<std::complex<double>>{{1.0, 2.0}, {3.0, 4.0}});
+      dj::ColumnMajorArray::from_vector(std::vector<std::complex<double>>{{1.0, 2.0}, {3.0, 4.0}});
   EXPECT_NE(error("dj_blob_float8", dj::pack_blob(complex)).find("class id 6 (complex)"),
             std::string::npos);
-  const std::string trace = dj::pack_blob(dj::NdArray::from_vector(sample_values<double>(500)));
+  const std::string trace = dj::pack_blob(dj::ColumnMajorArray::from_vector(sample_values<double>(500)));
   EXPECT_NE(error("dj_blob_float8", trace.substr(0, trace.size() / 2)).find("is corrupt"),
             std::string::npos);
   std::string flipped = trace;
   flipped[flipped.size() / 2] ^= 0x20;
   EXPECT_NE(error("dj_blob_float8", flipped).find("is corrupt"), std::string::npos);
-  const std::string plain = dj::pack_blob(dj::NdArray::from_vector(std::vector<double>{1, 2}));
+  const std::string plain = dj::pack_blob(dj::ColumnMajorArray::from_vector(std::vector<double>{1, 2}));
   EXPECT_NE(error("dj_blob_float8", plain.substr(0, plain.size() - 1))
                 .find("44 bytes, but a float64 array of shape {2} takes 45"),
             std::string::npos);
@@ -272,11 +272,11 @@ TEST_F(BlobFunctions, CompressedBlobsWithoutPgcryptoSayWhatIsMissing) {
   const std::string database = prefix + "nocrypto";
   pqxx::nontransaction(connection->native()).exec("CREATE DATABASE " + database);
   const std::string compressed =
-      dj::pack_blob(dj::NdArray::from_vector(sample_values<double>(500)));
+      dj::pack_blob(dj::ColumnMajorArray::from_vector(sample_values<double>(500)));
   const fmtest::CommandResult result = fmtest::run_command(
       {"psql", "-X", "-q", "-A", "-t", "-d", fmtest::database_url(), "-c", "\\c " + database, "-c",
        pipeline::sql_helper_scripts(prefix).at(0).second, "-c", "DROP EXTENSION pgcrypto", "-c",
-       "SELECT " + views + ".dj_blob_float8(" + bytea(dj::pack_blob(dj::NdArray::scalar(4.0))) +
+       "SELECT " + views + ".dj_blob_float8(" + bytea(dj::pack_blob(dj::ColumnMajorArray::scalar(4.0))) +
            ")",
        "-c", "SELECT " + views + ".dj_blob_float8(" + bytea(compressed) + ")"});
   pqxx::nontransaction(connection->native()).exec("DROP DATABASE " + database);
@@ -302,7 +302,7 @@ TEST_F(BlobFunctions, DecodesALongTraceInLinearTime) {
   // The fastest of five decodings of the first `samples` samples, in seconds.
   const auto decode_seconds = [&](std::size_t samples) {
     const std::string blob = dj::pack_blob(
-        dj::NdArray::from_vector(std::vector<float>(trace.begin(), trace.begin() + samples)));
+        dj::ColumnMajorArray::from_vector(std::vector<float>(trace.begin(), trace.begin() + samples)));
     EXPECT_EQ(blob.substr(0, 5), "ZL123");
     const std::string table = "trace_" + std::to_string(samples);
     work.exec("CREATE TEMP TABLE " + table + " AS SELECT " + bytea(blob) + " AS blob");

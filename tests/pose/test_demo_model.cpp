@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/pose.hpp"
-#include "facemap/synth.hpp"
+#include "facemap/pose/pose.hpp"
+#include "synth/synthetic_face.hpp"
 
 namespace {
 

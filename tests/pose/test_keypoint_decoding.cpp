@@ -3,11 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/npy.hpp"
-#include "facemap/pose_preprocess.hpp"
+#include "facemap/io/npy.hpp"
+#include "facemap/pose/pose_preprocess.hpp"
 #include "pose/pose_test_files.hpp"
 
-using facemap::NdArray;
+using facemap::RowMajorArray;
 using facemap::PoseTracks;
 
 namespace {
@@ -42,15 +42,15 @@ INSTANTIATE_TEST_SUITE_P(BothStateDicts, FacemapDecoding,
 
 // One keypoint: a heatmap peak at (row, col) with the given location offsets there.
 PoseTracks decode_one(int row, int col, float locx, float locy, float peak) {
-  const NdArray::Shape shape{1, 1, 64, 64};
+  const RowMajorArray::Shape shape{1, 1, 64, 64};
   std::vector<float> heatmap(64 * 64, 0.0f), row_offsets(64 * 64, 0.0f), col_offsets(64 * 64, 0.0f);
   heatmap[row * 64 + col] = peak;
   heatmap[(row + 1) * 64 + col] = peak;  // a tie: the first maximum wins
   row_offsets[row * 64 + col] = locx;
   col_offsets[row * 64 + col] = locy;
   return facemap::decode_keypoints(
-      {NdArray::from_values(shape, heatmap), NdArray::from_values(shape, row_offsets),
-       NdArray::from_values(shape, col_offsets)},
+      {RowMajorArray::from_values(shape, heatmap), RowMajorArray::from_values(shape, row_offsets),
+       RowMajorArray::from_values(shape, col_offsets)},
       {"nose(tip)"});
 }
 
@@ -63,7 +63,7 @@ TEST(DecodeKeypoints, PeakPlusRefinementInInputPixels) {
 }
 
 TEST(DecodeKeypoints, BodypartsMustMatchTheOutputs) {
-  const NdArray maps(facemap::DType::of<float>(), {1, 2, 64, 64});
+  const RowMajorArray maps(facemap::DType::of<float>(), {1, 2, 64, 64});
   EXPECT_THROW(facemap::decode_keypoints({maps, maps, maps}, {"only one"}), std::invalid_argument);
 }
 

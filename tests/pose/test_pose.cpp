@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/npy.hpp"
-#include "facemap/pose.hpp"
-#include "facemap/pose_preprocess.hpp"
+#include "facemap/io/npy.hpp"
+#include "facemap/pose/pose.hpp"
+#include "facemap/pose/pose_preprocess.hpp"
 #include "pose/pose_test_files.hpp"
 
 using facemap::PoseModel;

@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/npy.hpp"
-#include "facemap/pickle.hpp"
-#include "facemap/pose_h5.hpp"
+#include "facemap/io/npy.hpp"
+#include "facemap/io/pickle.hpp"
+#include "facemap/io/pose_h5.hpp"
 #include "support/file_layout.hpp"
 #include "support/test_database.hpp"
 

@@ -5,9 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/pickle.hpp"
-#include "facemap/pose_h5.hpp"
-#include "facemap/pose_metadata.hpp"
+#include "facemap/io/pickle.hpp"
+#include "facemap/io/pose_h5.hpp"
+#include "facemap/io/pose_metadata.hpp"
 #include "pose/pose_test_files.hpp"
 #include "support/file_layout.hpp"
 

@@ -8,13 +8,13 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/npy.hpp"
-#include "facemap/pose_model.hpp"
-#include "facemap/torch_file.hpp"
+#include "facemap/io/npy.hpp"
+#include "facemap/pose/pose_model.hpp"
+#include "facemap/io/torch_file.hpp"
 #include "pose/pose_test_files.hpp"
 #include "support/file_layout.hpp"
 
-using facemap::NdArray;
+using facemap::RowMajorArray;
 using facemap::PoseModel;
 using facemap::PoseModelError;
 using facemap::PoseModelParams;
@@ -23,7 +23,7 @@ using fmtest::fmnet_data;
 
 namespace {
 
-float max_abs_difference(const NdArray& ours, const NdArray& expected) {
+float max_abs_difference(const RowMajorArray& ours, const RowMajorArray& expected) {
   EXPECT_EQ(ours.shape(), expected.shape());
   const std::vector<float> a = ours.values<float>(), b = expected.values<float>();
   float largest = 0;
@@ -143,7 +143,7 @@ void expect_torch_file_like(const std::filesystem::path& ours,
   facemap::pickle::Value want = fmtest::read_pickle_structure(expected.at("data.pkl").data);
   if (state_dict) {
     // Facemap's state dict is an OrderedDict with torch's `_metadata` attribute (each module's
-    // version); ours is a plain dict without it (facemap/torch_file.hpp). load_state_dict reads
+    // version); ours is a plain dict without it (facemap/io/torch_file.hpp). load_state_dict reads
     // those versions only to add a BatchNorm's num_batches_tracked where a version-1 file lacks
     // it, and our files hold every num_batches_tracked (compared above and below), so the layouts
     // are compared without it. Should our writer add it, it must be Facemap's.
@@ -191,9 +191,9 @@ TEST(PoseModel, SmallerChannelConfigurationsWork) {
   params.bodyparts = {"a", "b"};
   const PoseModel model(params, 3);
   const facemap::NetworkOutputs outputs =
-      model.forward(NdArray(facemap::DType::of<float>(), {2, 1, 256, 256}));
-  EXPECT_EQ(outputs.heatmap.shape(), (NdArray::Shape{2, 2, 64, 64}));
-  EXPECT_EQ(outputs.locy.shape(), (NdArray::Shape{2, 2, 64, 64}));
+      model.forward(RowMajorArray(facemap::DType::of<float>(), {2, 1, 256, 256}));
+  EXPECT_EQ(outputs.heatmap.shape(), (RowMajorArray::Shape{2, 2, 64, 64}));
+  EXPECT_EQ(outputs.locy.shape(), (RowMajorArray::Shape{2, 2, 64, 64}));
 }
 
 TEST(PoseModel, NeedsFiveChannelWidths) {
@@ -204,7 +204,7 @@ TEST(PoseModel, NeedsFiveChannelWidths) {
 
 TEST(PoseModel, ForwardRejectsOtherShapes) {
   const PoseModel model;
-  EXPECT_THROW(model.forward(NdArray(facemap::DType::of<float>(), {1, 1, 128, 128})),
+  EXPECT_THROW(model.forward(RowMajorArray(facemap::DType::of<float>(), {1, 1, 128, 128})),
                std::invalid_argument);
 }
 
@@ -234,7 +234,7 @@ TEST(PoseModel, MismatchedStateDictsAreClearErrors) {
   facemap::write_torch_file(partial, facemap::pickle::Value::dict(dict));
   EXPECT_NE(load_error(partial).find("missing key 'Up_conv.upconv1.conv.conv_1.0.running_var'"),
             std::string::npos);
-  dict.set("extra.weight", facemap::pickle::Value::ndarray(NdArray()));
+  dict.set("extra.weight", facemap::pickle::Value::ndarray(RowMajorArray()));
   facemap::write_torch_file(partial, facemap::pickle::Value::dict(dict));
   EXPECT_NE(load_error(partial).find("unexpected key 'extra.weight'"), std::string::npos);
   std::filesystem::remove(partial);

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/npy.hpp"
-#include "facemap/pose_preprocess.hpp"
+#include "facemap/io/npy.hpp"
+#include "facemap/pose/pose_preprocess.hpp"
 #include "pose/pose_test_files.hpp"
 
 using facemap::GrayFrame;
@@ -54,9 +54,9 @@ TEST_P(FacemapInput, FrameZeroEqualsFacemaps) {
   std::vector<GrayFrame> frames;
   video.read(0, 1, [&](const facemap::FrameBatch& batch) { frames = batch.views[0]; });
   const facemap::FrameSize size = video.view_sizes()[0];
-  const facemap::NdArray ours =
+  const facemap::RowMajorArray ours =
       facemap::preprocess_frames(frames, facemap::CropBox::full_frame(size.height, size.width));
-  const facemap::NdArray expected =
+  const facemap::RowMajorArray expected =
       facemap::read_npy(fmnet_data(clip + "_frame0_preprocessed.npy"));
   ASSERT_EQ(ours.shape(), expected.shape());
   const std::vector<float> a = ours.values<float>(), b = expected.values<float>();
@@ -89,7 +89,7 @@ TEST(PreprocessFrames, GroupsShareOneNormalisation) {
 }
 
 TEST(PreprocessFrames, FlatFramesBecomeZeros) {
-  const facemap::NdArray input = facemap::preprocess_frames({GrayFrame::Constant(20, 20, 77)},
+  const facemap::RowMajorArray input = facemap::preprocess_frames({GrayFrame::Constant(20, 20, 77)},
                                                             facemap::CropBox::full_frame(20, 20));
   for (const float value : input.values<float>()) ASSERT_EQ(value, 0.0f);
 }

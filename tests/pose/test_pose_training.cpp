@@ -8,9 +8,9 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/pose.hpp"
-#include "facemap/pose_training.hpp"
-#include "facemap/synth.hpp"
+#include "facemap/pose/pose.hpp"
+#include "facemap/pose/pose_training.hpp"
+#include "synth/synthetic_face.hpp"
 #include "pose/pose_test_files.hpp"
 
 using facemap::LabelledFrames;
@@ -99,14 +99,14 @@ TEST(TrainPoseModel, IsDeterministicAndSavesInFacemapsFormat) {
 }
 
 // The state dict's arrays by name.
-std::map<std::string, facemap::NdArray> weights(const PoseModel& model) {
-  std::map<std::string, facemap::NdArray> named;
+std::map<std::string, facemap::RowMajorArray> weights(const PoseModel& model) {
+  std::map<std::string, facemap::RowMajorArray> named;
   for (auto& [name, array] : model.state_dict()) named.emplace(name, std::move(array));
   return named;
 }
 
 // Output channel `channel` of a head (a 1x1 convolution with 15 outputs): its weights and bias.
-std::vector<float> head_channel(const std::map<std::string, facemap::NdArray>& state,
+std::vector<float> head_channel(const std::map<std::string, facemap::RowMajorArray>& state,
                                 const std::string& head, int channel) {
   const std::vector<float> weight = state.at(head + ".weight").values<float>();
   const std::size_t inputs = weight.size() / 15;

@@ -5,12 +5,12 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/pickle.hpp"
-#include "facemap/torch_file.hpp"
+#include "facemap/io/pickle.hpp"
+#include "facemap/io/torch_file.hpp"
 #include "pose/pose_test_files.hpp"
 
 using facemap::DType;
-using facemap::NdArray;
+using facemap::RowMajorArray;
 using facemap::TorchFileError;
 using facemap::pickle::Dict;
 using facemap::pickle::Global;
@@ -41,7 +41,7 @@ TEST(ReadTorchFile, FixtureStateDictHasEveryTensorWithItsShape) {
     const std::size_t tab1 = line.find('\t'), tab2 = line.rfind('\t');
     const auto& [key, value] = tensors.entries().at(index);
     EXPECT_EQ(key.as_str(), line.substr(0, tab1));
-    const NdArray& array = value.as_ndarray();
+    const RowMajorArray& array = value.as_ndarray();
     EXPECT_EQ(facemap::shape_text(array.shape()), line.substr(tab1 + 1, tab2 - tab1 - 1))
         << key.as_str();
     EXPECT_EQ(array.dtype(),
@@ -65,11 +65,11 @@ TEST(ReadTorchFile, FixtureParamsFile) {
 
 TEST(WriteTorchFile, ValuesAndTensorsOfEveryTypeReadBack) {
   Dict nested;
-  nested.set("weights", Value::ndarray(NdArray::from_values<float>({2, 3}, {1, 2, 3, 4, 5, 6})));
-  nested.set("count", Value::ndarray(NdArray::from_values<std::int64_t>({}, {7})));
-  nested.set("mask", Value::ndarray(NdArray::from_values<bool>({3}, {true, false, true})));
-  nested.set("bytes", Value::ndarray(NdArray::from_values<std::uint8_t>({2}, {0, 255})));
-  nested.set("empty", Value::ndarray(NdArray::from_values<double>({0, 4}, {})));
+  nested.set("weights", Value::ndarray(RowMajorArray::from_values<float>({2, 3}, {1, 2, 3, 4, 5, 6})));
+  nested.set("count", Value::ndarray(RowMajorArray::from_values<std::int64_t>({}, {7})));
+  nested.set("mask", Value::ndarray(RowMajorArray::from_values<bool>({3}, {true, false, true})));
+  nested.set("bytes", Value::ndarray(RowMajorArray::from_values<std::uint8_t>({2}, {0, 255})));
+  nested.set("empty", Value::ndarray(RowMajorArray::from_values<double>({0, 4}, {})));
   Dict top;
   top.set("params", Value::dict(nested));
   top.set("names", Value::list({Value::str("a"), Value::none(), Value::real(0.5)}));
@@ -85,7 +85,7 @@ TEST(WriteTorchFile, ValuesAndTensorsOfEveryTypeReadBack) {
 TEST(WriteTorchFile, LaysOutTheArchiveAsTorchSaveDoes) {
   const auto path = fmtest::pose_temporary("layout.pt");
   Dict state;
-  state.set("w", Value::ndarray(NdArray::from_values<float>({2}, {1.5f, -2.0f})));
+  state.set("w", Value::ndarray(RowMajorArray::from_values<float>({2}, {1.5f, -2.0f})));
   facemap::write_torch_file(path, Value::dict(state));
   std::ifstream file(path, std::ios::binary);
   const std::string zip((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());

@@ -14,7 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "dj/populate.hpp"
-#include "facemap/synth.hpp"
+#include "synth/synthetic_face.hpp"
 #include "pipeline/computations.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/pipeline.hpp"

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "facemap/pickle_value.hpp"
-#include "facemap/torch_file.hpp"
+#include "facemap/io/pickle_value.hpp"
+#include "facemap/io/torch_file.hpp"
 
 namespace fmtest {
 
@@ -37,7 +37,7 @@ inline std::vector<BadModel> write_bad_models(const std::filesystem::path& folde
     facemap::pickle::Dict state;
     for (size_t i = 0; i < entries.size(); ++i) {
       if (i == reshaped)
-        state.set(entries[i].first, Value::ndarray(facemap::NdArray::from_values<float>(
+        state.set(entries[i].first, Value::ndarray(facemap::RowMajorArray::from_values<float>(
                                         {2, 2}, {0.f, 0.f, 0.f, 0.f})));
       else if (i != skipped)
         state.set(entries[i].first, entries[i].second);
@@ -45,10 +45,10 @@ inline std::vector<BadModel> write_bad_models(const std::filesystem::path& folde
     facemap::write_torch_file(path, Value::dict(std::move(state)));
   };
   facemap::pickle::Dict other;  // a small network that is not Facemap's
-  other.set("features.0.weight", Value::ndarray(facemap::NdArray::from_values<float>(
+  other.set("features.0.weight", Value::ndarray(facemap::RowMajorArray::from_values<float>(
                                      {2, 3}, {0.f, 1.f, 2.f, 3.f, 4.f, 5.f})));
   other.set("classifier.bias",
-            Value::ndarray(facemap::NdArray::from_values<float>({2}, {0.5f, -0.5f})));
+            Value::ndarray(facemap::RowMajorArray::from_values<float>({2}, {0.5f, -0.5f})));
   facemap::write_torch_file(folder / "other_network.pt", Value::dict(std::move(other)));
   demo_but(folder / "missing_key.pt", entries.size() - 1, entries.size());
   demo_but(folder / "wrong_shape.pt", entries.size(), 0);

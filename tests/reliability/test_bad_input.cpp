@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "dj/blob.hpp"
-#include "facemap/npy.hpp"
+#include "facemap/io/npy.hpp"
 #include "pipeline/tasks.hpp"
 #include "reliability/bad_input_pipeline.hpp"
 
@@ -120,7 +120,7 @@ TEST_F(BadInput, ResultFilesThatAreNotFacemapsAreRecordedAndLeaveNothingBehind) 
   // Load-mode tasks, each reading good_proc.npy from a folder of its own.
   fs::create_directories(raw / "plain_array");
   facemap::write_npy(raw / "plain_array/good_proc.npy",
-                     facemap::NdArray::from_values<float>({3}, {1.5f, 2.5f, 3.5f}));
+                     facemap::RowMajorArray::from_values<float>({3}, {1.5f, 2.5f, 3.5f}));
   fs::create_directories(raw / "dict_missing_keys");
   {
     facemap::pickle::Dict dict;

@@ -7,7 +7,7 @@
 // call is made.
 
 #include "dj/attach.hpp"
-#include "facemap/pose_model.hpp"
+#include "facemap/pose/pose_model.hpp"
 #include "pipeline/tasks.hpp"
 #include "reliability/bad_input_pipeline.hpp"
 #include "reliability/bad_model_files.hpp"

@@ -3,6 +3,7 @@
 // computation that was rolled back would show too), nobody deadlocks (all finish within a
 // deadline), and the throughput is printed as a figure.
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -50,13 +51,17 @@ class Contention : public fmtest::DatabaseTest {
         .exec("CREATE TABLE \"" + schema->name() + "\".make_log (item int, pid int)");
   }
 
-  /// A worker process with sessions of its own.
-  fmtest::ChildProcess start_worker() {
+  /// A worker process with sessions of its own. It tells `ready` when connected, then waits for
+  /// a byte on `go`, so that all workers start on the queue together (otherwise the first ones
+  /// can finish every key before the last ones have connected).
+  fmtest::ChildProcess start_worker(int ready, int go) {
     const std::string name = schema->name();
-    return fmtest::ChildProcess::fork([name] {
+    return fmtest::ChildProcess::fork([name, ready, go] {
       dj::Connection session(fmtest::database_url()), log(fmtest::database_url());
       dj::Schema opened(session, name, false);
       Sleeper sleeper(opened.table("Result"), log);
+      char byte = 1;
+      if (write(ready, &byte, 1) != 1 || read(go, &byte, 1) != 1) return 4;
       dj::WorkerOptions options;
       options.poll_interval = 50ms;
       const auto result = dj::run_worker({&sleeper}, options);
@@ -69,9 +74,21 @@ class Contention : public fmtest::DatabaseTest {
     std::vector<dj::Row> items;
     for (int i = 0; i < keys; ++i) items.push_back({{"item", i}});
     schema->table("Item").insert(items);
-    const auto started = std::chrono::steady_clock::now();
+    int ready[2], go[2];
+    ASSERT_EQ(pipe(ready), 0);
+    ASSERT_EQ(pipe(go), 0);
     std::vector<fmtest::ChildProcess> workers;
-    for (int w = 0; w < kWorkers; ++w) workers.push_back(start_worker());
+    for (int w = 0; w < kWorkers; ++w) workers.push_back(start_worker(ready[1], go[0]));
+    char byte = 0;
+    for (int w = 0; w < kWorkers; ++w) {
+      pollfd readiness{ready[0], POLLIN, 0};
+      ASSERT_EQ(poll(&readiness, 1, 60'000), 1) << "a worker did not connect within 60 s";
+      ASSERT_EQ(read(ready[0], &byte, 1), 1);
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const std::string go_bytes(kWorkers, 'g');
+    ASSERT_EQ(write(go[1], go_bytes.data(), go_bytes.size()), kWorkers);
+    for (int fd : {ready[0], ready[1], go[0], go[1]}) close(fd);
     for (auto& worker : workers) {
       const auto exit = worker.wait(deadline);
       EXPECT_FALSE(exit.timed_out)

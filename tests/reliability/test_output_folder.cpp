@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/pose_model.hpp"
+#include "facemap/pose/pose_model.hpp"
 #include "pipeline/tasks.hpp"
 #include "support/child_process.hpp"
 #include "support/synthetic_recordings.hpp"

@@ -4,7 +4,7 @@
 // another recording is refused; trigger-mode tasks whose stored folder would make them write the
 // same file are refused.
 
-#include "facemap/synth.hpp"
+#include "synth/synthetic_face.hpp"
 #include "pipeline/tasks.hpp"
 #include "reliability/bad_input_pipeline.hpp"
 

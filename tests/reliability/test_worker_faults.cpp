@@ -18,8 +18,8 @@
 
 #include "dj/identifiers.hpp"
 #include "dj/jobs.hpp"
-#include "facemap/pose_model.hpp"
-#include "facemap/proc_file.hpp"
+#include "facemap/pose/pose_model.hpp"
+#include "facemap/io/proc_file.hpp"
 #include "pipeline/tasks.hpp"
 #include "support/child_process.hpp"
 #include "support/synthetic_recordings.hpp"
@@ -77,7 +77,7 @@ std::vector<std::string> tables_written(dj::Connection& observer, long long back
   return names;
 }
 
-/// The temporary file a writer is filling in `folder` (facemap/partial_file.hpp), once it has
+/// The temporary file a writer is filling in `folder` (facemap/io/partial_file.hpp), once it has
 /// bytes in it; empty after 120 s.
 fs::path wait_for_partial_file(const fs::path& folder, const std::string& name) {
   for (const auto deadline = Clock::now() + 120s; Clock::now() < deadline;) {

@@ -7,8 +7,8 @@
 #include <iterator>
 #include <stdexcept>
 
-#include "facemap/ndarray.hpp"
-#include "facemap/pickle.hpp"
+#include "facemap/io/row_major_array.hpp"
+#include "facemap/io/pickle.hpp"
 
 namespace fmtest {
 namespace {

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "facemap/pickle_value.hpp"
+#include "facemap/io/pickle_value.hpp"
 
 namespace fmtest {
 

@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include "facemap/pose_model.hpp"
+#include "facemap/pose/pose_model.hpp"
 #include "pipeline/computations.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/tasks.hpp"

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "dj/value.hpp"
-#include "facemap/synth.hpp"
+#include "synth/synthetic_face.hpp"
 #include "pipeline/paths.hpp"
 #include "pipeline/pipeline.hpp"
 #include "support/pipeline_test.hpp"

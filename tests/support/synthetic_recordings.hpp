@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "dj/populate.hpp"
-#include "facemap/synth.hpp"
+#include "synth/synthetic_face.hpp"
 #include "pipeline/paths.hpp"
 #include "pipeline/pipeline.hpp"
 #include "support/pipeline_test.hpp"

@@ -8,11 +8,11 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/npy.hpp"
+#include "facemap/io/npy.hpp"
 #include "support/test_database.hpp"
 
 namespace fs = std::filesystem;
-using facemap::NdArray;
+using facemap::RowMajorArray;
 using facemap::read_npy;
 using facemap::read_npy_object;
 using facemap::write_npy;
@@ -62,13 +62,13 @@ class Npy : public ::testing::Test {
 }  // namespace
 
 TEST_F(Npy, RoundTripsEveryDtypeAndRank) {
-  const std::vector<NdArray> arrays = {
-      NdArray::from_values<bool>({2, 2}, {true, false, false, true}),
-      NdArray::from_values<std::uint8_t>({5}, {0, 1, 128, 254, 255}),
-      NdArray::from_values<std::int32_t>({}, {-7}),
-      NdArray::from_values<std::int64_t>({0}, {}),
-      NdArray::from_values<float>({2, 3, 4}, std::vector<float>(24, 0.25f)),
-      NdArray::from_values<double>({1, 3}, {1e300, -0.0, 3.5}),
+  const std::vector<RowMajorArray> arrays = {
+      RowMajorArray::from_values<bool>({2, 2}, {true, false, false, true}),
+      RowMajorArray::from_values<std::uint8_t>({5}, {0, 1, 128, 254, 255}),
+      RowMajorArray::from_values<std::int32_t>({}, {-7}),
+      RowMajorArray::from_values<std::int64_t>({0}, {}),
+      RowMajorArray::from_values<float>({2, 3, 4}, std::vector<float>(24, 0.25f)),
+      RowMajorArray::from_values<double>({1, 3}, {1e300, -0.0, 3.5}),
   };
   for (std::size_t i = 0; i < arrays.size(); ++i) {
     const fs::path path = file("array" + std::to_string(i) + ".npy");
@@ -79,7 +79,7 @@ TEST_F(Npy, RoundTripsEveryDtypeAndRank) {
 }
 
 TEST_F(Npy, WritesNumpysHeader) {
-  write_npy(file("matrix.npy"), NdArray::from_values<double>({2, 3}, {1, 2, 3, 4, 5, 6}));
+  write_npy(file("matrix.npy"), RowMajorArray::from_values<double>({2, 3}, {1, 2, 3, 4, 5, 6}));
   std::ifstream written(file("matrix.npy"), std::ios::binary);
   std::string preamble(128, '\0');
   written.read(preamble.data(), 128);
@@ -94,8 +94,8 @@ TEST_F(Npy, ReadsOtherLayoutsAndVersions) {
   const fs::path fortran =
       hand_made("fortran.npy", 1, "{'descr': '>i2', 'fortran_order': True, 'shape': (2, 3), }\n",
                 std::string("\0\1\0\4\0\2\0\5\0\3\0\6", 12));
-  const NdArray matrix = read_npy(fortran);
-  EXPECT_EQ(matrix.shape(), (NdArray::Shape{2, 3}));
+  const RowMajorArray matrix = read_npy(fortran);
+  EXPECT_EQ(matrix.shape(), (RowMajorArray::Shape{2, 3}));
   EXPECT_EQ(matrix.values<std::int32_t>(), (std::vector<std::int32_t>{1, 2, 3, 4, 5, 6}));
 
   // Version 2.0 (4-byte header length) and 3.0 (UTF-8 header), double-quoted strings.
@@ -138,7 +138,7 @@ TEST_F(Npy, ErrorsNameTheFileAndReason) {
   EXPECT_EQ(
       error_of([&] { read_npy(file("object.npy")); }),
       file("object.npy").string() + ": holds Python objects (dtype object); use read_npy_object");
-  write_npy(file("numeric.npy"), NdArray::from_values<float>({1}, {1}));
+  write_npy(file("numeric.npy"), RowMajorArray::from_values<float>({1}, {1}));
   EXPECT_EQ(error_of([&] { read_npy_object(file("numeric.npy")); }),
             file("numeric.npy").string() +
                 ": holds a numeric array (dtype <f4), not Python objects; use read_npy");
@@ -147,7 +147,7 @@ TEST_F(Npy, ErrorsNameTheFileAndReason) {
 TEST_F(Npy, ObjectRoundTrip) {
   Dict dict;
   dict.set("filenames", Value::list({Value::list({Value::str("synth_face.avi")})}));
-  dict.set("avgframe_reshape", Value::ndarray(NdArray::from_values<float>({1, 2}, {3.5f, 4})));
+  dict.set("avgframe_reshape", Value::ndarray(RowMajorArray::from_values<float>({1, 2}, {3.5f, 4})));
   facemap::write_npy_object(file("proc.npy"), Value::dict(dict));
   EXPECT_EQ(read_npy_object(file("proc.npy")), Value::dict(dict));
 
@@ -172,12 +172,12 @@ TEST_F(Npy, ReadsNumpysObjectFile) {
   EXPECT_EQ(pupil.at("rtype").as_str(), "Pupil");
   EXPECT_EQ(pupil.at("saturation").as_double(), 100.0);
   EXPECT_EQ(pupil.at("color"), Value::tuple({Value::real(255), Value::real(0), Value::real(0)}));
-  const NdArray& yrange = pupil.at("yrange").as_ndarray();
-  EXPECT_EQ(yrange.shape(), NdArray::Shape{60});
+  const RowMajorArray& yrange = pupil.at("yrange").as_ndarray();
+  EXPECT_EQ(yrange.shape(), RowMajorArray::Shape{60});
   EXPECT_EQ(yrange.values<std::int32_t>().front(), 10);
   EXPECT_EQ(yrange.values<std::int32_t>().back(), 69);
-  const NdArray& ellipse = pupil.at("ellipse").as_ndarray();
-  EXPECT_EQ(ellipse.shape(), (NdArray::Shape{60, 80}));
+  const RowMajorArray& ellipse = pupil.at("ellipse").as_ndarray();
+  EXPECT_EQ(ellipse.shape(), (RowMajorArray::Shape{60, 80}));
   EXPECT_EQ(ellipse.dtype(), facemap::DType::of<bool>());
   const std::vector<int> inside = ellipse.values<int>();
   EXPECT_EQ(std::count(inside.begin(), inside.end(), 1), 3759);
@@ -186,15 +186,15 @@ TEST_F(Npy, ReadsNumpysObjectFile) {
 
 TEST_F(Npy, ReadsTheKeypointFixtures) {
   FMPIPE_SKIP_WITHOUT_SHARED(input_path, "fmnet/input_x.npy");
-  const NdArray input = read_npy(input_path);
-  EXPECT_EQ(input.shape(), (NdArray::Shape{2, 1, 256, 256}));
+  const RowMajorArray input = read_npy(input_path);
+  EXPECT_EQ(input.shape(), (RowMajorArray::Shape{2, 1, 256, 256}));
   const std::vector<float> pixels = input.values<float>();
   EXPECT_FLOAT_EQ(pixels[0], 0.7576316f);
   EXPECT_FLOAT_EQ(pixels[1], 0.27931088f);
   EXPECT_FLOAT_EQ(pixels.back(), 0.022899926f);
 
-  const NdArray heatmap = read_npy(fmtest::shared_fixture("fmnet/out_seed0_heatmap.npy"));
-  EXPECT_EQ(heatmap.shape(), (NdArray::Shape{2, 15, 64, 64}));
+  const RowMajorArray heatmap = read_npy(fmtest::shared_fixture("fmnet/out_seed0_heatmap.npy"));
+  EXPECT_EQ(heatmap.shape(), (RowMajorArray::Shape{2, 15, 64, 64}));
   EXPECT_FLOAT_EQ(heatmap.values<float>()[0], 0.08328957f);
 
   const Eigen::MatrixXf x =

@@ -1,4 +1,4 @@
-// Files written under a temporary name (facemap/partial_file.hpp): a committed file appears
+// Files written under a temporary name (facemap/io/partial_file.hpp): a committed file appears
 // whole under its name, an abandoned one leaves nothing, a failed write leaves what was there,
 // and the temporary folders of killed processes are removed by the next writer in the folder
 // while those of running processes and of other hosts are kept.
@@ -16,8 +16,8 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/npy.hpp"
-#include "facemap/partial_file.hpp"
+#include "facemap/io/npy.hpp"
+#include "facemap/io/partial_file.hpp"
 #include "support/child_process.hpp"
 
 namespace fs = std::filesystem;
@@ -179,7 +179,7 @@ TEST_F(PartialFiles, AWriteCutShortLeavesNothingUnderTheName) {
     const rlimit limit{64 << 10, 64 << 10};
     setrlimit(RLIMIT_FSIZE, &limit);
     try {
-      facemap::write_npy(target, facemap::NdArray::from_values<double>(
+      facemap::write_npy(target, facemap::RowMajorArray::from_values<double>(
                                      {100000}, std::vector<double>(100000, 1.5)));
     } catch (const facemap::NpyError& error) {
       const std::string message = error.what();

@@ -7,10 +7,10 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/pickle.hpp"
+#include "facemap/io/pickle.hpp"
 #include "support/test_database.hpp"
 
-using facemap::NdArray;
+using facemap::RowMajorArray;
 using facemap::pickle::Dict;
 using facemap::pickle::Global;
 using facemap::pickle::Items;
@@ -88,7 +88,7 @@ constexpr const char* ordered_dict_hex =
     "7d710358090000005f6d657461646174617104680029527105580000000071067d7107580700000076657273"
     "696f6e71084b01737373622e";
 
-// np.array(["ab"]), protocol 3: a unicode dtype, which NdArray does not hold
+// np.array(["ab"]), protocol 3: a unicode dtype, which RowMajorArray does not hold
 constexpr const char* unicode_array_hex =
     "8003636e756d70792e636f72652e6d756c746961727261790a5f7265636f6e7374727563740a7100636e756d"
     "70790a6e6461727261790a71014b008571024301627103877104527105284b014b01857106636e756d70790a"
@@ -276,8 +276,8 @@ TEST(PickleReader, PersistentIdsGoThroughTheirHook) {
 
 TEST(PickleReader, NumpyArraysInEveryLayout) {
   const Value float32 = read_pickle(from_hex(float32_protocol2_hex));
-  const NdArray& matrix = float32.as_ndarray();
-  EXPECT_EQ(matrix.shape(), (NdArray::Shape{2, 3}));
+  const RowMajorArray& matrix = float32.as_ndarray();
+  EXPECT_EQ(matrix.shape(), (RowMajorArray::Shape{2, 3}));
   EXPECT_EQ(matrix.dtype(), facemap::DType::of<float>());
   EXPECT_EQ(matrix.values<float>(), (std::vector<float>{1.5f, -2, 3.25f, 4, 5.5f, -6}));
 
@@ -287,7 +287,7 @@ TEST(PickleReader, NumpyArraysInEveryLayout) {
 
   const Value frombuffer = read_pickle(from_hex(frombuffer_protocol5_hex));
   EXPECT_EQ(frombuffer.as_ndarray().values<double>(), (std::vector<double>{0, 1, 2, 3, 4, 5}));
-  EXPECT_EQ(frombuffer.as_ndarray().shape(), (NdArray::Shape{2, 3}));
+  EXPECT_EQ(frombuffer.as_ndarray().shape(), (RowMajorArray::Shape{2, 3}));
 
   const Value booleans = read_pickle(from_hex(bool_array_hex));
   EXPECT_EQ(booleans.as_ndarray().values<bool>(), (std::vector<bool>{true, false, true}));
@@ -376,10 +376,10 @@ TEST(PickleWriter, RoundTripsPlainValuesAndArrays) {
   dict.set("real", Value::real(-0.125));
   dict.set("bytes", Value::bytes(std::string(300, '\xff')));
   dict.set("inner", Value::dict(inner));
-  dict.set("mask", Value::ndarray(NdArray::from_values<float>({2, 2}, {1, 2, 3, 4})));
+  dict.set("mask", Value::ndarray(RowMajorArray::from_values<float>({2, 2}, {1, 2, 3, 4})));
   dict.set("ranges",
-           Value::list({Value::ndarray(NdArray::from_values<std::int32_t>({3}, {7, 8, 9})),
-                        Value::ndarray(NdArray::from_values<bool>({1}, {true}))}));
+           Value::list({Value::ndarray(RowMajorArray::from_values<std::int32_t>({3}, {7, 8, 9})),
+                        Value::ndarray(RowMajorArray::from_values<bool>({1}, {true}))}));
   Items many;
   for (int i = 0; i < 2500; ++i) many.push_back(Value::integer(i));  // more than one APPENDS batch
   dict.set("many", Value::list(many));
@@ -392,9 +392,9 @@ TEST(PickleWriter, RoundTripsPlainValuesAndArrays) {
 }
 
 TEST(PickleWriter, ZeroDimensionalArraysAreNumpyScalars) {
-  const Value scalar = Value::ndarray(NdArray::from_values<std::int64_t>({}, {40}));
+  const Value scalar = Value::ndarray(RowMajorArray::from_values<std::int64_t>({}, {40}));
   EXPECT_EQ(read_pickle(write_pickle(scalar)), Value::integer(40));
-  const Value real = Value::ndarray(NdArray::from_values<float>({}, {0.5f}));
+  const Value real = Value::ndarray(RowMajorArray::from_values<float>({}, {0.5f}));
   EXPECT_EQ(read_pickle(write_pickle(real)), Value::real(0.5));
 }
 

@@ -10,9 +10,9 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/npy.hpp"
-#include "facemap/proc_file.hpp"
-#include "facemap/roi_mask.hpp"
+#include "facemap/io/npy.hpp"
+#include "facemap/io/proc_file.hpp"
+#include "facemap/roi/roi_mask.hpp"
 #include "support/test_database.hpp"
 
 namespace fs = std::filesystem;

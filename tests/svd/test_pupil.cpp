@@ -12,9 +12,9 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/pupil.hpp"
-#include "facemap/region_crop.hpp"
-#include "facemap/roi.hpp"
+#include "facemap/roi/pupil.hpp"
+#include "facemap/roi/region_crop.hpp"
+#include "facemap/roi/roi.hpp"
 #include "support/test_database.hpp"
 
 using namespace facemap;

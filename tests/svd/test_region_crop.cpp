@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/region_crop.hpp"
+#include "facemap/roi/region_crop.hpp"
 
 using namespace facemap;
 

@@ -12,8 +12,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 
-#include "facemap/region_crop.hpp"
-#include "facemap/report_figures.hpp"
+#include "facemap/roi/region_crop.hpp"
+#include "facemap/figures/report_figures.hpp"
 
 namespace fs = std::filesystem;
 

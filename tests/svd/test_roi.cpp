@@ -16,11 +16,11 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/npy.hpp"
-#include "facemap/proc_file.hpp"
-#include "facemap/region_crop.hpp"
-#include "facemap/roi.hpp"
-#include "facemap/synth.hpp"
+#include "facemap/io/npy.hpp"
+#include "facemap/io/proc_file.hpp"
+#include "facemap/roi/region_crop.hpp"
+#include "facemap/roi/roi.hpp"
+#include "synth/synthetic_face.hpp"
 #include "support/test_database.hpp"
 
 namespace fs = std::filesystem;

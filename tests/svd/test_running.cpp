@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/region_crop.hpp"
-#include "facemap/running.hpp"
+#include "facemap/roi/region_crop.hpp"
+#include "facemap/roi/running.hpp"
 
 using namespace facemap;
 

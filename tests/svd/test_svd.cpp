@@ -15,11 +15,11 @@
 #include <Eigen/QR>
 #include <Eigen/SVD>
 
-#include "facemap/binning.hpp"
-#include "facemap/proc_file.hpp"
-#include "facemap/process.hpp"
-#include "facemap/roi.hpp"
-#include "facemap/svd.hpp"
+#include "facemap/svd/binning.hpp"
+#include "facemap/io/proc_file.hpp"
+#include "facemap/svd/process.hpp"
+#include "facemap/roi/roi.hpp"
+#include "facemap/svd/svd.hpp"
 #include "support/test_database.hpp"
 
 using namespace facemap;
@@ -371,7 +371,7 @@ TEST(SvdAnalysis, BothModesGiveTheSameResult) {
   const std::vector<GrayFrame> clip = synthetic_clip(300, {{40, 40}}).front();
   SvdParams params;
   params.components = 20;
-  // A blink region: analysed (facemap/roi.hpp) in the pass that visits every frame.
+  // A blink region: analysed (facemap/roi/roi.hpp) in the pass that visits every frame.
   Roi blink = motion_rectangle(10, 30, 5, 35);
   blink.type = RoiType::blink;
   blink.saturation = 120;

@@ -10,9 +10,9 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/npy.hpp"
-#include "facemap/synth.hpp"
-#include "facemap/video.hpp"
+#include "facemap/io/npy.hpp"
+#include "synth/synthetic_face.hpp"
+#include "facemap/video/video.hpp"
 
 namespace fs = std::filesystem;
 using namespace facemap;
@@ -198,8 +198,8 @@ TEST(SyntheticFace, VideoAndTruthFilesRoundTrip) {
   EXPECT_EQ(read.keypoint_x, written.keypoint_x);
   EXPECT_EQ(read.keypoint_y, written.keypoint_y);
   EXPECT_EQ(read.lid_closure, face.all_truth().lid_closure);
-  const NdArray table = read_npy(folder / "truth.npy");
-  EXPECT_EQ(table.shape(), (NdArray::Shape{25, 39}));
+  const RowMajorArray table = read_npy(folder / "truth.npy");
+  EXPECT_EQ(table.shape(), (RowMajorArray::Shape{25, 39}));
   EXPECT_EQ(synth_truth_columns().size(), 39u);
   EXPECT_EQ(synth_truth_columns()[9], "eye(back)_x");
   EXPECT_EQ(table.matrix<double>()(3, 9 + 2 * 11 + 1), written.keypoint_y(3, 11));  // paw_y

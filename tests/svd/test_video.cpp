@@ -16,7 +16,7 @@
 
 #include <gtest/gtest.h>
 
-#include "facemap/video.hpp"
+#include "facemap/video/video.hpp"
 #include "support/test_database.hpp"
 
 namespace fs = std::filesystem;

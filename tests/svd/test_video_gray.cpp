@@ -12,7 +12,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "facemap/video.hpp"
+#include "facemap/video/video.hpp"
 #include "support/test_database.hpp"
 
 namespace fs = std::filesystem;

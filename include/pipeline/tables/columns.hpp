@@ -45,11 +45,11 @@ dj::Value column_value(const T& value) {
   if constexpr (is_optional<T>::value) {
     return value ? column_value(*value) : dj::Value();
   } else if constexpr (std::is_base_of_v<Eigen::DenseBase<T>, T>) {
-    return dj::to_blob(dj::NdArray::from_eigen(value));
+    return dj::to_blob(dj::ColumnMajorArray::from_eigen(value));
   } else if constexpr (std::is_same_v<T, std::vector<int>>) {
     if (value.empty()) return dj::Value();
     return dj::to_blob(
-        dj::NdArray::from_vector(std::vector<std::int64_t>(value.begin(), value.end())));
+        dj::ColumnMajorArray::from_vector(std::vector<std::int64_t>(value.begin(), value.end())));
   } else {
     return dj::Value(value);
   }

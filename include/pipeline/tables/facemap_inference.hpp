@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "facemap/pose_h5.hpp"
-#include "facemap/pose_model.hpp"
+#include "facemap/io/pose_h5.hpp"
+#include "facemap/pose/pose_model.hpp"
 #include "pipeline/tables/table_computation.hpp"
 
 namespace pipeline {

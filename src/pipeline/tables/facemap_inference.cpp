@@ -8,9 +8,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "facemap/partial_file.hpp"
-#include "facemap/pose.hpp"
-#include "facemap/pose_metadata.hpp"
+#include "facemap/io/partial_file.hpp"
+#include "facemap/pose/pose.hpp"
+#include "facemap/io/pose_metadata.hpp"
 #include "pipeline/tables/columns.hpp"
 #include "pipeline/task_paths.hpp"
 #include "utc_text.hpp"

@@ -4,9 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "facemap/proc_file.hpp"
-#include "facemap/proc_settings.hpp"
-#include "facemap/process.hpp"
+#include "facemap/io/proc_file.hpp"
+#include "facemap/io/proc_settings.hpp"
+#include "facemap/svd/process.hpp"
 #include "facemap/version.hpp"
 #include "pipeline/tables/columns.hpp"
 #include "pipeline/task_checks.hpp"

@@ -7,7 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "facemap/proc_file.hpp"
+#include "facemap/io/proc_file.hpp"
 #include "pipeline/tables/columns.hpp"
 #include "pipeline/tables/facemap_processing.hpp"
 #include "pipeline/tables/recording_info.hpp"
@@ -78,11 +78,11 @@ dj::Value axdir_value(const Eigen::MatrixXd& axdir) {
         column_major[t + n * (i + 2 * j)] = axdir(static_cast<Eigen::Index>(t), 2 * i + j);
     }
   }
-  return dj::to_blob(dj::NdArray::from_column_major({n, 2, 2}, column_major));
+  return dj::to_blob(dj::ColumnMajorArray::from_column_major({n, 2, 2}, column_major));
 }
 
 Eigen::MatrixXd axdir_of(const dj::Row& row) {
-  const auto axdir = dj::unpack_blob(row, kAxdir).as<dj::NdArray>();
+  const auto axdir = dj::unpack_blob(row, kAxdir).as<dj::ColumnMajorArray>();
   const auto n = static_cast<Eigen::Index>(axdir.shape().at(0));
   const double* data = axdir.data<double>();
   Eigen::MatrixXd matrix(n, 4);

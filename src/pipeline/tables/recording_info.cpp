@@ -2,7 +2,7 @@
 
 #include "pipeline/tables/recording_info.hpp"
 
-#include "facemap/video.hpp"
+#include "facemap/video/video.hpp"
 #include "pipeline/tables/columns.hpp"
 #include "pipeline/task_paths.hpp"
 #include "utc_text.hpp"

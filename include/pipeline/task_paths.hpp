@@ -13,7 +13,7 @@ namespace pipeline {
 /// The folder where a processing task's results are (load) or go (trigger): the task's
 /// facemap_output_dir when set (under the processed-data root for trigger, searched in the data
 /// roots for load), else, for trigger, "<folder of the first video, relative to its
-/// root>/facemap_<subject>_<session datetime>_recording<id>_task<id>" under the processed-data
+/// root>/facemap_<session key values, '_' between>_recording<id>_task<id>" under the processed-data
 /// root, a name of the task's own key (characters a file name cannot hold written as %XX), and
 /// for load the video's own folder. A stored folder that another trigger-mode task also stores,
 /// for a recording whose first video has the same name, would have one task's results overwrite

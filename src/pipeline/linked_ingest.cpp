@@ -71,8 +71,8 @@ std::vector<LinkedRecording> read_linked_manifest(const Pipeline& pipe,
                                 "lab's tables is a .csv file");
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path.string() + ": cannot be opened as a manifest");
-  const dj::Heading& recording_heading =
-      pipe.table("facial_behavior_estimation.VideoRecording").heading();
+  const dj::Table recording_table = pipe.table("facial_behavior_estimation.VideoRecording");
+  const dj::Heading& recording_heading = recording_table.heading();
   Columns columns{pipe.session_key(), {}, &pipe.session_table().heading(), nullptr};
   if (pipe.device_table()) {
     columns.device = pipe.device_table()->heading().primary_key();

@@ -30,7 +30,7 @@ class LabLinking : public fmtest::PipelineTest {
  protected:
   void SetUp() override {
     PipelineTest::SetUp();
-    fs::create_directories(raw);
+    fs::create_directories(raw / "jax/s3");
     face = std::make_unique<facemap::SyntheticFace>(fmtest::small_face(kFrames));
     facemap::write_synthetic_video(*face, raw / "jax/s3/face.avi", raw / "jax/s3/truth.npy");
   }

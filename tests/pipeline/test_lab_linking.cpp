@@ -56,10 +56,13 @@ class LabLinking : public fmtest::PipelineTest {
             "FACEMAP_PROCESSED_DATA_DIR=" + (folder / "processed").string()};
   }
 
-  fmtest::CommandResult fmpipe(const std::vector<std::string>& args) const {
+  fmtest::CommandResult fmpipe(const std::vector<std::string>& args,
+                               const std::vector<std::string>& extra_environment = {}) const {
     std::vector<std::string> argv = {std::string(FMPIPE_BINARY_DIR) + "/fmpipe"};
     argv.insert(argv.end(), args.begin(), args.end());
-    return fmtest::run_command(argv, environment());
+    std::vector<std::string> variables = environment();
+    variables.insert(variables.end(), extra_environment.begin(), extra_environment.end());
+    return fmtest::run_command(argv, variables);
   }
 
   bool schema_exists(const std::string& name) const {
@@ -152,6 +155,16 @@ TEST_F(LabLinking, UnderASessionDeclaredWithTheDjLayerTheWholePipelineRuns) {
   ASSERT_EQ(views.exit_code, 0) << views.output;
   EXPECT_EQ(views.output, kSubject + "|3|0|" + std::to_string(kFrames) + "\n");
 
+  // So does the Python example.
+  const auto python = fmtest::run_command(
+      {"/usr/bin/python3", std::string(FMPIPE_SOURCE_DIR) + "/examples/python/read_results.py"},
+      {"DATABASE_URL=" + fmtest::database_url(), "FMPIPE_SCHEMA_PREFIX=" + prefix});
+  ASSERT_EQ(python.exit_code, 0) << python.output;
+  EXPECT_NE(python.output.find("pupil subject=" + kSubject + ", session_id=3, recording_id=0 "
+                               "region"),
+            std::string::npos)
+      << python.output;
+
   // Another program attaches to the same tables without the configuration: the foreign keys
   // say where; a configuration naming other tables is refused.
   const pipeline::Pipeline reopened(*connection, prefix, pipeline::Upstream{});
@@ -180,6 +193,36 @@ TEST_F(LabLinking, UnderASessionDeclaredWithTheDjLayerTheWholePipelineRuns) {
         << error.what();
   }
   EXPECT_THROW(pipeline::session_key_from_text(pipe, {"session_id=three"}), std::invalid_argument);
+}
+
+TEST_F(LabLinking, TheConfigurationFileNamesTheLabsTables) {
+  dj::Schema lab = make_schema("cfglab");
+  lab_schema = lab.name();
+  lab.declare("Session", dj::Tier::manual, "session_id : int\n");  // a key without a subject
+  lab.declare_lookup("Device", "camera : varchar(16)\n", {dj::Row{{"camera", "face-cam"}}});
+  const fs::path config = folder / "config.json";
+  std::ofstream(config) << R"({"upstream": {"session": ")" << lab.name() << R"(.Session", "device": ")"
+                        << lab.name() << R"(.Device"}})";
+  const auto init = fmpipe({"init"}, {"FMPIPE_CONFIG=" + config.string()});
+  ASSERT_EQ(init.exit_code, 0) << init.output;
+  EXPECT_NE(init.output.find("linked under session " + lab.name() + ".Session, device " +
+                             lab.name() + ".Device"),
+            std::string::npos)
+      << init.output;
+  const pipeline::Pipeline pipe(*connection, prefix, pipeline::Upstream{});
+  EXPECT_EQ(pipe.recording_key(), (std::vector<std::string>{"session_id", "recording_id"}));
+  ASSERT_TRUE(pipe.device_table());
+  EXPECT_EQ(pipe.device_table()->class_name(), "Device");
+  EXPECT_EQ(pipe.table("facial_behavior_estimation.VideoRecording").heading().secondary(),
+            std::vector<std::string>{"camera"});
+
+  std::ofstream(config) << R"({"upstream": {"sesion": "lab.Session"}})";
+  const auto misspelt = fmpipe({"status"}, {"FMPIPE_CONFIG=" + config.string()});
+  EXPECT_NE(misspelt.exit_code, 0);
+  EXPECT_NE(misspelt.output.find("\"upstream\" has an unknown key 'sesion' (known: session, "
+                                 "device, subject)"),
+            std::string::npos)
+      << misspelt.output;
 }
 
 TEST_F(LabLinking, UnderADataJointPythonSchemaFromTheCli) {

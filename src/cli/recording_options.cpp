@@ -30,7 +30,8 @@ void add_recording_options(CLI::App* command, RecordingOptions& options) {
   command->add_option("--session", options.session,
                       "Session date and time, e.g. '2024-05-06 07:08:09' (the pipeline's own "
                       "Session)");
-  command->add_option("--recording", options.recording, "Recording id (task and export: default 0)");
+  command->add_option("--recording", options.recording,
+                      "Recording id (task and export: default 0)");
 }
 
 }  // namespace fmpipe::cli

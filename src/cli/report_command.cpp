@@ -34,10 +34,11 @@ dj::Row selected_recording(const pipeline::Pipeline& pipe, const ReportArgs& arg
   if (keys.empty()) throw std::runtime_error("no recording matches the options given");
   std::string listed;
   for (size_t i = 0; i < keys.size() && i < 3; ++i) listed += "\n  " + keys[i].to_display();
-  throw std::runtime_error(std::to_string(keys.size()) +
-                           " recordings match; narrow the choice with --key (--subject, --session), "
-                           "--recording or --restrict:" +
-                           listed + (keys.size() > 3 ? "\n  ..." : ""));
+  throw std::runtime_error(
+      std::to_string(keys.size()) +
+      " recordings match; narrow the choice with --key (--subject, --session), "
+      "--recording or --restrict:" +
+      listed + (keys.size() > 3 ? "\n  ..." : ""));
 }
 
 }  // namespace

@@ -42,9 +42,10 @@ std::vector<std::string> checked_header(const std::string& where, std::string li
   std::set<std::string> seen;
   for (const auto& name : header) {
     if (!known.count(name))
-      throw std::invalid_argument(where + ", column " + name + ": unknown column (the pipeline is "
-                                  "linked under the lab's tables; columns: " + joined(expected) +
-                                  ")");
+      throw std::invalid_argument(where + ", column " + name +
+                                  ": unknown column (the pipeline is "
+                                  "linked under the lab's tables; columns: " +
+                                  joined(expected) + ")");
     if (!seen.insert(name).second)
       throw std::invalid_argument(where + ", column " + name + ": named twice");
   }
@@ -67,7 +68,8 @@ dj::Value cell(const std::string& where, const dj::Heading& heading, const std::
 std::vector<LinkedRecording> read_linked_manifest(const Pipeline& pipe,
                                                   const std::filesystem::path& path) {
   if (path.extension() != ".csv")
-    throw std::invalid_argument(path.string() + ": a manifest for a pipeline linked under the "
+    throw std::invalid_argument(path.string() +
+                                ": a manifest for a pipeline linked under the "
                                 "lab's tables is a .csv file");
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path.string() + ": cannot be opened as a manifest");
@@ -108,7 +110,8 @@ std::vector<LinkedRecording> read_linked_manifest(const Pipeline& pipe,
     for (const auto& name : columns.device)
       entry.device.set(name, cell(where, *columns.device_heading, name, text[name]));
     if (text["file_path"].empty())
-      throw std::invalid_argument(where + ", column file_path: '' is empty; a video file is "
+      throw std::invalid_argument(where +
+                                  ", column file_path: '' is empty; a video file is "
                                   "required");
     const auto [it, added] = index.emplace(entry.key.to_display(), recordings.size());
     if (added) {

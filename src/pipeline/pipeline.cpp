@@ -107,8 +107,8 @@ dj::Schema& Pipeline::schema(const std::string& name) {
   }
   if (linked() && replaced_by_upstream(name))
     throw std::invalid_argument("the pipeline has no schema '" + name +
-                                "': it is linked under the lab's tables (" +
-                                upstream_.display() + ")");
+                                "': it is linked under the lab's tables (" + upstream_.display() +
+                                ")");
   throw std::invalid_argument("the pipeline has no schema '" + name + "'");
 }
 

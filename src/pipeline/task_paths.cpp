@@ -107,8 +107,8 @@ fs::path output_dir(const Pipeline& pipe, const DataRoots& roots, const TaskOutp
     }
     if (!stored.empty()) refuse_shared_folder(pipe, output, task, video);
     return roots.processed_root() /
-           (stored.empty() ? video.parent_path() /
-                                 ("facemap_" + recording_name(pipe, task) + "_" + output.name_suffix)
+           (stored.empty() ? video.parent_path() / ("facemap_" + recording_name(pipe, task) + "_" +
+                                                    output.name_suffix)
                            : fs::path(stored));
   }
   if (!stored.empty()) {

@@ -27,8 +27,8 @@ dj::Value typed_attribute_value(const dj::Heading& heading, const std::string& n
                                  ")");
   };
   if (text.empty())
-    throw std::invalid_argument("'' is empty; " + heading.schema + "." + heading.table + "." + name +
-                                " needs a value");
+    throw std::invalid_argument("'' is empty; " + heading.schema + "." + heading.table + "." +
+                                name + " needs a value");
   if (attribute.category == dj::TypeCategory::integer) {
     long long value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -93,8 +93,8 @@ dj::Row session_key_from_text(const Pipeline& pipe, const std::vector<std::strin
       throw std::invalid_argument("--key '" + assignment + "': write attribute=value");
     const std::string name = assignment.substr(0, equals);
     if (!heading.has(name))
-      throw std::invalid_argument("--key " + name + ": the session table " + heading.schema +
-                                  "." + heading.table + " has no attribute '" + name +
+      throw std::invalid_argument("--key " + name + ": the session table " + heading.schema + "." +
+                                  heading.table + " has no attribute '" + name +
                                   "' (its attributes: " + joined(heading.names()) + ")");
     if (key.has(name)) throw std::invalid_argument("--key " + name + ": given twice");
     try {

@@ -34,8 +34,8 @@ dj::Table upstream_table(dj::Connection& connection, const std::string& name,
   try {
     return dj::Schema(connection, schema_of(name), /*create=*/false).table(class_of(name));
   } catch (const std::exception& error) {
-    throw std::invalid_argument("upstream " + role + " '" + name + "' cannot be opened: " +
-                                error.what());
+    throw std::invalid_argument("upstream " + role + " '" + name +
+                                "' cannot be opened: " + error.what());
   }
 }
 
@@ -59,7 +59,8 @@ std::optional<Upstream> attached_upstream(dj::Connection& connection, const std:
   });
   if (!found) return std::nullopt;
   if (!session)
-    throw std::runtime_error(fbe + ".VideoRecording references no session table: the schema "
+    throw std::runtime_error(fbe +
+                             ".VideoRecording references no session table: the schema "
                              "was not declared by this pipeline");
   if (*session == dj::TableRef{prefix + "session", "session"}) return Upstream{};
   Upstream upstream;

@@ -92,7 +92,8 @@ TEST_F(LabLinking, UnderASessionDeclaredWithTheDjLayerTheWholePipelineRuns) {
   ASSERT_TRUE(pipe.linked());
   for (const char* own : {"lab", "subject", "session"})
     EXPECT_FALSE(schema_exists(prefix + own)) << own;
-  EXPECT_EQ(pipe.recording_key(), (std::vector<std::string>{"subject", "session_id", "recording_id"}));
+  EXPECT_EQ(pipe.recording_key(),
+            (std::vector<std::string>{"subject", "session_id", "recording_id"}));
   EXPECT_FALSE(pipe.device_table());  // the lab has none: VideoRecording names no device
 
   // Ingest from a manifest with the lab's key columns; what the lab's tables lack is refused.
@@ -102,9 +103,9 @@ TEST_F(LabLinking, UnderASessionDeclaredWithTheDjLayerTheWholePipelineRuns) {
     pipeline::ingest_linked(pipe, pipeline::read_linked_manifest(pipe, bad));
     ADD_FAILURE() << "a session the lab's Session lacks was ingested";
   } catch (const std::invalid_argument& error) {
-    EXPECT_NE(std::string(error.what()).find("line 2: session {subject: '" + kSubject +
-                                             "', session_id: 4} is not in the lab's " +
-                                             lab.name() + ".Session"),
+    EXPECT_NE(std::string(error.what())
+                  .find("line 2: session {subject: '" + kSubject +
+                        "', session_id: 4} is not in the lab's " + lab.name() + ".Session"),
               std::string::npos)
         << error.what();
   }
@@ -143,15 +144,18 @@ TEST_F(LabLinking, UnderASessionDeclaredWithTheDjLayerTheWholePipelineRuns) {
   EXPECT_EQ(signal.nframes, kFrames);
   EXPECT_EQ(signal.pupils.size(), 1u);
   // Trigger mode's folder is named by the lab's key.
-  EXPECT_TRUE(fs::exists(folder / ("processed/jax/s3/facemap_" + kSubject + "_3_recording0_task0")));
+  EXPECT_TRUE(
+      fs::exists(folder / ("processed/jax/s3/facemap_" + kSubject + "_3_recording0_task0")));
   dj::Row inference_key = recording;
   inference_key.set("model_id", 1);
   EXPECT_EQ(pipeline::fetch_keypoints(pipe, inference_key).x.rows(), kFrames);
 
   // The SQL views lead with the lab's key.
   pipeline::install_sql_helpers(pipe);
-  const auto views = fmtest::run_psql("SELECT subject, session_id, recording_id, "
-                                      "array_length(area, 1) FROM \"" + prefix + "views\".pupil");
+  const auto views = fmtest::run_psql(
+      "SELECT subject, session_id, recording_id, "
+      "array_length(area, 1) FROM \"" +
+      prefix + "views\".pupil");
   ASSERT_EQ(views.exit_code, 0) << views.output;
   EXPECT_EQ(views.output, kSubject + "|3|0|" + std::to_string(kFrames) + "\n");
 
@@ -160,7 +164,8 @@ TEST_F(LabLinking, UnderASessionDeclaredWithTheDjLayerTheWholePipelineRuns) {
       {"/usr/bin/python3", std::string(FMPIPE_SOURCE_DIR) + "/examples/python/read_results.py"},
       {"DATABASE_URL=" + fmtest::database_url(), "FMPIPE_SCHEMA_PREFIX=" + prefix});
   ASSERT_EQ(python.exit_code, 0) << python.output;
-  EXPECT_NE(python.output.find("pupil subject=" + kSubject + ", session_id=3, recording_id=0 "
+  EXPECT_NE(python.output.find("pupil subject=" + kSubject +
+                               ", session_id=3, recording_id=0 "
                                "region"),
             std::string::npos)
       << python.output;
@@ -187,8 +192,9 @@ TEST_F(LabLinking, UnderASessionDeclaredWithTheDjLayerTheWholePipelineRuns) {
     pipeline::session_key_from_text(pipe, {"subjekt=m1"});
     ADD_FAILURE() << "an unknown attribute was accepted";
   } catch (const std::invalid_argument& error) {
-    EXPECT_NE(std::string(error.what()).find("no attribute 'subjekt' (its attributes: subject, "
-                                             "session_id, session_note)"),
+    EXPECT_NE(std::string(error.what())
+                  .find("no attribute 'subjekt' (its attributes: subject, "
+                        "session_id, session_note)"),
               std::string::npos)
         << error.what();
   }
@@ -201,8 +207,8 @@ TEST_F(LabLinking, TheConfigurationFileNamesTheLabsTables) {
   lab.declare("Session", dj::Tier::manual, "session_id : int\n");  // a key without a subject
   lab.declare_lookup("Device", "camera : varchar(16)\n", {dj::Row{{"camera", "face-cam"}}});
   const fs::path config = folder / "config.json";
-  std::ofstream(config) << R"({"upstream": {"session": ")" << lab.name() << R"(.Session", "device": ")"
-                        << lab.name() << R"(.Device"}})";
+  std::ofstream(config) << R"({"upstream": {"session": ")" << lab.name()
+                        << R"(.Session", "device": ")" << lab.name() << R"(.Device"}})";
   const auto init = fmpipe({"init"}, {"FMPIPE_CONFIG=" + config.string()});
   ASSERT_EQ(init.exit_code, 0) << init.output;
   EXPECT_NE(init.output.find("linked under session " + lab.name() + ".Session, device " +
@@ -263,8 +269,10 @@ class Device(dj.Lookup):
     """
     contents = [("face-cam", "Basler acA640")]
 
-Subject.insert1(dict(subject=")" << kSubject << R"(", sex="F"))
-Session.insert1(dict(subject=")" << kSubject << R"(", session_id=3))
+Subject.insert1(dict(subject=")"
+                         << kSubject << R"(", sex="F"))
+Session.insert1(dict(subject=")"
+                         << kSubject << R"(", session_id=3))
 print("declared")
 )";
   const auto declared = fmtest::run_command(
@@ -282,19 +290,19 @@ print("declared")
     EXPECT_FALSE(schema_exists(prefix + own)) << own;
 
   // Every later command attaches to the lab's tables by itself (VideoRecording's foreign keys).
-  const auto unknown_device = fmpipe(
-      {"ingest", write_manifest("subject,session_id,recording_id,camera,file_path",
-                                kSubject + ",3,0,side-cam,jax/s3/face.avi")
-                     .string()});
+  const auto unknown_device =
+      fmpipe({"ingest", write_manifest("subject,session_id,recording_id,camera,file_path",
+                                       kSubject + ",3,0,side-cam,jax/s3/face.avi")
+                            .string()});
   EXPECT_NE(unknown_device.exit_code, 0);
   EXPECT_NE(unknown_device.output.find("device {camera: 'side-cam'} is not in the lab's " +
                                        lab_schema + ".Device"),
             std::string::npos)
       << unknown_device.output;
-  const auto ingested = fmpipe(
-      {"ingest", write_manifest("subject,session_id,recording_id,camera,file_path",
-                                kSubject + ",3,0,face-cam,jax/s3/face.avi")
-                     .string()});
+  const auto ingested =
+      fmpipe({"ingest", write_manifest("subject,session_id,recording_id,camera,file_path",
+                                       kSubject + ",3,0,face-cam,jax/s3/face.avi")
+                            .string()});
   ASSERT_EQ(ingested.exit_code, 0) << ingested.output;
   EXPECT_NE(ingested.output.find("added 1 recording(s), 1 file(s)"), std::string::npos)
       << ingested.output;
@@ -308,8 +316,8 @@ print("declared")
   const auto partial = fmpipe({"task", "processing", "--key", "subject=" + kSubject});
   EXPECT_NE(partial.exit_code, 0);
   EXPECT_NE(partial.output.find("missing: session_id"), std::string::npos) << partial.output;
-  const auto own_names = fmpipe({"task", "processing", "--subject", kSubject, "--session",
-                                 "2024-05-06 07:08:09"});
+  const auto own_names =
+      fmpipe({"task", "processing", "--subject", kSubject, "--session", "2024-05-06 07:08:09"});
   EXPECT_NE(own_names.exit_code, 0);
   EXPECT_NE(own_names.output.find("no attribute 'session_datetime'"), std::string::npos)
       << own_names.output;
@@ -327,8 +335,8 @@ print("declared")
   EXPECT_EQ(pipe.upstream().subject, lab_schema + ".Subject");
 
   const fs::path out = folder / "export";
-  const auto exported = fmpipe({"export", "--key", "subject=" + kSubject, "--key",
-                                "session_id=3", "-o", out.string()});
+  const auto exported = fmpipe(
+      {"export", "--key", "subject=" + kSubject, "--key", "session_id=3", "-o", out.string()});
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
   EXPECT_TRUE(fs::exists(out / (kSubject + "_3_rec0_task0_proc.npy"))) << exported.output;
   EXPECT_TRUE(fs::exists(out / (kSubject + "_3_rec0_task0_traces.csv"))) << exported.output;
@@ -355,8 +363,8 @@ edges = [(a, b) for a, b in diagram.edges() if not a.isdigit() and not b.isdigit
 print("edge:", [e for e in edges if e[1].endswith('"video_recording"')])
 print(len(fbe.VideoRecording()), "recording(s) of", (lab.Session * fbe.VideoRecording).fetch("subject"))
 )";
-  const auto seen = fmtest::run_command({dj_python.string(), "--url", fmtest::database_url(),
-                                         check.string(), prefix, lab_schema});
+  const auto seen = fmtest::run_command(
+      {dj_python.string(), "--url", fmtest::database_url(), check.string(), prefix, lab_schema});
   ASSERT_EQ(seen.exit_code, 0) << seen.output;
   const std::string lab_session = "\"" + lab_schema + "\".\"session\"";
   EXPECT_NE(seen.output.find("primary parents: ['" + lab_session + "']"), std::string::npos)

@@ -6,9 +6,10 @@
 // CSV, one row per video file, with a header naming the lab Session's primary key attributes,
 // recording_id and file_path, and, when the pipeline is linked to a Device, the Device's key
 // attributes; no other column. Rows with the same session key and recording_id, wherever they
-// stand, are the files of one recording, in time order. File paths are relative to a data root.
-// Values are checked against the lab's attribute types; errors name the file, line, column and
-// value.
+// stand, are the files of one recording, in time order. YAML or JSON: {"recordings": [{<the
+// same attributes>, "files": ["rel/path1.avi", ...]}, ...]} (recording_id defaults to 0).
+// File paths are relative to a data root. Values are checked against the lab's attribute types;
+// errors name the file, line, column or key, and value.
 
 #include <filesystem>
 #include <string>
@@ -27,7 +28,8 @@ struct LinkedRecording {
   std::string origin;  ///< "<manifest> line N"
 };
 
-/// Reads a linked CSV manifest for `pipe`, whose upstream gives its columns.
+/// Reads a linked manifest (.csv, .yaml/.yml or .json) for `pipe`, whose upstream gives its
+/// columns.
 std::vector<LinkedRecording> read_linked_manifest(const Pipeline& pipe,
                                                   const std::filesystem::path& path);
 

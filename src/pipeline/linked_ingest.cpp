@@ -5,6 +5,8 @@
 #include <set>
 #include <stdexcept>
 
+#include <yaml-cpp/yaml.h>
+
 #include "csv_fields.hpp"
 #include "dj/sql.hpp"
 #include "pipeline/upstream.hpp"
@@ -18,118 +20,190 @@ std::string joined(const std::vector<std::string>& names) {
   return text;
 }
 
-/// The manifest's columns: where each value goes.
+/// What the manifest must give: the session's key, recording_id, the device's key.
 struct Columns {
   std::vector<std::string> session, device;  ///< attribute names
   const dj::Heading* session_heading;
   const dj::Heading* device_heading;  ///< null without a Device
-  std::vector<std::string> all() const {
+  const dj::Heading* recording_heading;
+  std::vector<std::string> values() const {
     std::vector<std::string> names = session;
     names.push_back("recording_id");
     names.insert(names.end(), device.begin(), device.end());
-    names.push_back("file_path");
     return names;
   }
 };
 
-/// The header's columns, each one the manifest must have and named once.
-std::vector<std::string> checked_header(const std::string& where, std::string line,
-                                        const Columns& columns) {
-  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a spreadsheet's byte-order mark
-  const auto header = detail::csv_fields(line);
-  const auto expected = columns.all();
-  const std::set<std::string> known(expected.begin(), expected.end());
-  std::set<std::string> seen;
-  for (const auto& name : header) {
-    if (!known.count(name))
-      throw std::invalid_argument(where + ", column " + name +
-                                  ": unknown column (the pipeline is "
-                                  "linked under the lab's tables; columns: " +
-                                  joined(expected) + ")");
-    if (!seen.insert(name).second)
-      throw std::invalid_argument(where + ", column " + name + ": named twice");
-  }
-  for (const auto& name : expected)
-    if (!seen.count(name)) throw std::invalid_argument(where + ": no '" + name + "' column");
-  return header;
+/// One CSV row or one YAML/JSON entry, as written.
+struct WrittenRow {
+  std::string where;  ///< "<file> line N"
+  std::string label;  ///< "column" or "key"
+  std::map<std::string, std::string> values;
+  std::vector<std::string> files;
+};
+
+/// The names of `columns` and `files_field`, for messages.
+std::string known(const Columns& columns, const std::string& files_field) {
+  return joined(columns.values()) + ", " + files_field;
 }
 
-dj::Value cell(const std::string& where, const dj::Heading& heading, const std::string& name,
-               const std::string& text) {
-  try {
-    return typed_attribute_value(heading, name, text);
-  } catch (const std::invalid_argument& error) {
-    throw std::invalid_argument(where + ", column " + name + ": " + error.what());
+std::vector<WrittenRow> csv_rows(std::istream& in, const std::string& file,
+                                 const Columns& columns) {
+  std::string line;
+  if (!std::getline(in, line))
+    throw std::invalid_argument(file + " line 1: empty file, expected a header");
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a spreadsheet's byte-order mark
+  const auto header = detail::csv_fields(line);
+  auto expected = columns.values();
+  expected.push_back("file_path");
+  const std::set<std::string> names(expected.begin(), expected.end());
+  std::set<std::string> seen;
+  for (const auto& name : header) {
+    if (!names.count(name))
+      throw std::invalid_argument(file + " line 1, column " + name +
+                                  ": unknown column (the pipeline is linked under the lab's "
+                                  "tables; columns: " +
+                                  known(columns, "file_path") + ")");
+    if (!seen.insert(name).second)
+      throw std::invalid_argument(file + " line 1, column " + name + ": named twice");
   }
+  for (const auto& name : expected)
+    if (!seen.count(name)) throw std::invalid_argument(file + " line 1: no '" + name + "' column");
+
+  std::vector<WrittenRow> rows;
+  for (int line_no = 2; std::getline(in, line); ++line_no) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    WrittenRow row{file + " line " + std::to_string(line_no), "column", {}, {}};
+    std::vector<std::string> fields;
+    try {
+      fields = detail::csv_fields(line);
+    } catch (const std::invalid_argument& error) {
+      throw std::invalid_argument(row.where + ": " + error.what());
+    }
+    if (fields.size() != header.size())
+      throw std::invalid_argument(row.where + ": " + std::to_string(fields.size()) +
+                                  " fields, the header has " + std::to_string(header.size()));
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (header[i] == "file_path")
+        row.files.push_back(fields[i]);
+      else
+        row.values[header[i]] = fields[i];
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string scalar(const WrittenRow& row, const std::string& key, const YAML::Node& node) {
+  if (node.IsNull()) return "";
+  if (!node.IsScalar())
+    throw std::invalid_argument(row.where + ", key " + key +
+                                ": expected a single value, not a list or mapping");
+  return node.Scalar();
+}
+
+// YAML is a superset of JSON: one reader serves both.
+std::vector<WrittenRow> yaml_rows(std::istream& in, const std::string& file,
+                                  const Columns& columns) {
+  const YAML::Node root = YAML::Load(in);
+  if (!root.IsMap() || root.size() != 1 || !root["recordings"] || !root["recordings"].IsSequence())
+    throw std::invalid_argument(file + ": expected a top-level 'recordings' list alone");
+  const auto expected = columns.values();
+  const std::set<std::string> names(expected.begin(), expected.end());
+  std::vector<WrittenRow> rows;
+  for (const auto& node : root["recordings"]) {
+    WrittenRow row{file + " line " + std::to_string(node.Mark().line + 1), "key", {}, {}};
+    if (!node.IsMap()) throw std::invalid_argument(row.where + ": expected a mapping");
+    for (const auto& item : node) {
+      const std::string key = item.first.as<std::string>();
+      if (key == "files") continue;
+      if (!names.count(key))
+        throw std::invalid_argument(row.where + ", key " + key +
+                                    ": unknown key (the pipeline is linked under the lab's "
+                                    "tables; keys: " +
+                                    known(columns, "files") + ")");
+      row.values[key] = scalar(row, key, item.second);
+    }
+    // As in the default manifest, a YAML or JSON recording without an id is recording 0.
+    if (!row.values.count("recording_id")) row.values["recording_id"] = "0";
+    for (const auto& name : expected)
+      if (!row.values.count(name))
+        throw std::invalid_argument(row.where + ": missing '" + name + "'");
+    const YAML::Node files = node["files"];
+    if (!files || !files.IsSequence() || files.size() == 0)
+      throw std::invalid_argument(row.where + ": 'files' must be a non-empty list");
+    for (const auto& path : files) row.files.push_back(scalar(row, "files", path));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+dj::Value typed(const WrittenRow& row, const dj::Heading& heading, const std::string& name) {
+  try {
+    return typed_attribute_value(heading, name, row.values.at(name));
+  } catch (const std::invalid_argument& error) {
+    throw std::invalid_argument(row.where + ", " + row.label + " " + name + ": " + error.what());
+  }
+}
+
+/// The recordings of the rows, each value of its attribute's type: rows of one recording,
+/// wherever they stand, give its files in their order.
+std::vector<LinkedRecording> recordings_of(const std::vector<WrittenRow>& rows,
+                                           const Columns& columns) {
+  std::vector<LinkedRecording> recordings;
+  std::map<std::string, size_t> index;  // the recording key's display -> its entry
+  for (const WrittenRow& row : rows) {
+    LinkedRecording entry{{}, {}, {}, row.where};
+    for (const auto& name : columns.session)
+      entry.key.set(name, typed(row, *columns.session_heading, name));
+    entry.key.set("recording_id", typed(row, *columns.recording_heading, "recording_id"));
+    for (const auto& name : columns.device)
+      entry.device.set(name, typed(row, *columns.device_heading, name));
+    const auto [it, added] = index.emplace(entry.key.to_display(), recordings.size());
+    LinkedRecording& recording = added ? recordings.emplace_back(entry) : recordings[it->second];
+    if (!(recording.device == entry.device))
+      throw std::invalid_argument(row.where + ": device " + entry.device.to_display() +
+                                  " differs from " + recording.device.to_display() +
+                                  " given for recording " + it->first + " at " + recording.origin +
+                                  " (one value can be stored)");
+    const std::string files_field = row.label == "column" ? "file_path" : "files";
+    for (const auto& file : row.files) {
+      if (file.empty())
+        throw std::invalid_argument(row.where + ", " + row.label + " " + files_field +
+                                    ": '' is empty; a video file is required");
+      for (const auto& earlier : recording.files)
+        if (earlier == file)
+          throw std::invalid_argument(row.where + ", " + row.label + " " + files_field + ": '" +
+                                      file + "' is listed twice for recording " + it->first);
+      recording.files.push_back(file);
+    }
+  }
+  return recordings;
 }
 
 }  // namespace
 
 std::vector<LinkedRecording> read_linked_manifest(const Pipeline& pipe,
                                                   const std::filesystem::path& path) {
-  if (path.extension() != ".csv")
-    throw std::invalid_argument(path.string() +
-                                ": a manifest for a pipeline linked under the "
-                                "lab's tables is a .csv file");
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path.string() + ": cannot be opened as a manifest");
   const dj::Table recording_table = pipe.table("facial_behavior_estimation.VideoRecording");
-  const dj::Heading& recording_heading = recording_table.heading();
-  Columns columns{pipe.session_key(), {}, &pipe.session_table().heading(), nullptr};
+  Columns columns{
+      pipe.session_key(), {}, &pipe.session_table().heading(), nullptr, &recording_table.heading()};
   if (pipe.device_table()) {
     columns.device = pipe.device_table()->heading().primary_key();
     columns.device_heading = &pipe.device_table()->heading();
   }
-  const std::string file = path.string();
-  std::string line;
-  if (!std::getline(in, line))
-    throw std::invalid_argument(file + " line 1: empty file, expected a header");
-  const auto header = checked_header(file + " line 1", line, columns);
-
-  std::vector<LinkedRecording> recordings;
-  std::map<std::string, size_t> index;  // the recording key's display -> its entry
-  for (int line_no = 2; std::getline(in, line); ++line_no) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const std::string where = file + " line " + std::to_string(line_no);
-    std::vector<std::string> fields;
-    try {
-      fields = detail::csv_fields(line);
-    } catch (const std::invalid_argument& error) {
-      throw std::invalid_argument(where + ": " + error.what());
-    }
-    if (fields.size() != header.size())
-      throw std::invalid_argument(where + ": " + std::to_string(fields.size()) +
-                                  " fields, the header has " + std::to_string(header.size()));
-    std::map<std::string, std::string> text;
-    for (size_t i = 0; i < header.size(); ++i) text[header[i]] = fields[i];
-    LinkedRecording entry{{}, {}, {}, where};
-    for (const auto& name : columns.session)
-      entry.key.set(name, cell(where, *columns.session_heading, name, text[name]));
-    entry.key.set("recording_id",
-                  cell(where, recording_heading, "recording_id", text["recording_id"]));
-    for (const auto& name : columns.device)
-      entry.device.set(name, cell(where, *columns.device_heading, name, text[name]));
-    if (text["file_path"].empty())
-      throw std::invalid_argument(where +
-                                  ", column file_path: '' is empty; a video file is "
-                                  "required");
-    const auto [it, added] = index.emplace(entry.key.to_display(), recordings.size());
-    if (added) {
-      recordings.push_back(entry);
-    } else if (!(recordings[it->second].device == entry.device)) {
-      throw std::invalid_argument(where + ": device " + entry.device.to_display() +
-                                  " differs from " + recordings[it->second].device.to_display() +
-                                  " given for recording " + it->first + " at " +
-                                  recordings[it->second].origin + " (one value can be stored)");
-    }
-    auto& files = recordings[it->second].files;
-    for (const auto& earlier : files)
-      if (earlier == text["file_path"])
-        throw std::invalid_argument(where + ", column file_path: '" + earlier +
-                                    "' is listed twice for recording " + it->first);
-    files.push_back(text["file_path"]);
+  const std::string extension = path.extension().string();
+  if (extension == ".csv") return recordings_of(csv_rows(in, path.string(), columns), columns);
+  if (extension != ".yaml" && extension != ".yml" && extension != ".json")
+    throw std::invalid_argument(
+        path.string() + " has an unknown extension (a manifest is .csv, .yaml, .yml or .json)");
+  try {
+    return recordings_of(yaml_rows(in, path.string(), columns), columns);
+  } catch (const YAML::Exception& error) {
+    throw std::invalid_argument(path.string() + ": not YAML or JSON (" + error.what() + ")");
   }
-  return recordings;
 }
 
 IngestCounts ingest_linked(Pipeline& pipe, const std::vector<LinkedRecording>& recordings) {

@@ -113,10 +113,22 @@ TEST_F(LabLinking, UnderASessionDeclaredWithTheDjLayerTheWholePipelineRuns) {
                    pipe, write_manifest("subject,session_datetime,recording_id,file_path",
                                         kSubject + ",2024-01-01,0,jax/s3/face.avi")),
                std::invalid_argument);
-  const auto counts = pipeline::ingest_linked(
-      pipe, pipeline::read_linked_manifest(
-                pipe, write_manifest("subject,session_id,recording_id,file_path",
-                                     kSubject + ",3,0,jax/s3/face.avi")));
+  const fs::path json = folder / "manifest.json";
+  std::ofstream(json) << R"({"recordings": [{"subject": ")" << kSubject
+                      << R"(", "session_id": "three", "files": ["jax/s3/face.avi"]}]})";
+  try {
+    pipeline::read_linked_manifest(pipe, json);
+    ADD_FAILURE() << "a session_id that is not an integer was read";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what())
+                  .find("line 1, key session_id: 'three' is not an integer (" + lab.name() +
+                        ".session.session_id is int"),
+              std::string::npos)
+        << error.what();
+  }
+  std::ofstream(json) << R"({"recordings": [{"subject": ")" << kSubject
+                      << R"(", "session_id": 3, "files": ["jax/s3/face.avi"]}]})";
+  const auto counts = pipeline::ingest_linked(pipe, pipeline::read_linked_manifest(pipe, json));
   EXPECT_EQ(counts.recordings, 1);
   EXPECT_EQ(counts.files, 1);
 

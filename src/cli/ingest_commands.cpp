@@ -68,8 +68,8 @@ void add_ingest_commands(CLI::App& app) {
   ingest
       ->add_option("manifest", *manifest,
                    "A .csv, .yaml or .json manifest (see pipeline/ingest.hpp); linked under a "
-                   "lab's tables, a .csv of the lab Session's key, recording_id, the Device's "
-                   "key and file_path (pipeline/linked_ingest.hpp)")
+                   "lab's tables, its fields are the lab Session's key, recording_id, the "
+                   "Device's key and file_path or files (pipeline/linked_ingest.hpp)")
       ->required()
       ->check(CLI::ExistingFile);
   ingest->callback([manifest] {

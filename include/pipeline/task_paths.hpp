@@ -32,6 +32,12 @@ std::filesystem::path inference_output_dir(const Pipeline& pipe, const DataRoots
 /// It also removes what a writer killed in this folder left (facemap/io/partial_file.hpp).
 void prepare_output_folder(const std::filesystem::path& folder);
 
+/// The session key's values joined by '_' and "recording<id>": a recording's key as a file name,
+/// distinct for distinct keys ("m1_2024-05-06_07-08-09_recording0" for the pipeline's own
+/// Session), with characters a file name cannot hold written as %XX. `recording` holds at least
+/// the VideoRecording key.
+std::string recording_name(const Pipeline& pipe, const dj::Row& recording);
+
 /// A recording's files as stored (relative to a data root), in time order. Throws naming the
 /// recording when it has none.
 std::vector<std::filesystem::path> stored_recording_files(const Pipeline& pipe,

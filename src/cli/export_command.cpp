@@ -1,7 +1,6 @@
 // fmpipe export: one recording's results as Facemap's own files (a _proc.npy Facemap's GUI
 // opens, a _FacemapPose.h5) and as CSV tables of the traces.
 
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +13,7 @@
 #include "facemap/io/proc_file.hpp"
 #include "pipeline/config_locations.hpp"
 #include "pipeline/tables.hpp"
+#include "pipeline/task_paths.hpp"
 #include "recording_options.hpp"
 
 namespace fs = std::filesystem;
@@ -84,19 +84,12 @@ void export_keypoints(const facemap::PoseTracks& tracks, const fs::path& folder,
   write_csv(folder / (stem + "_keypoints.csv"), columns);
 }
 
-/// "<subject>_rec<id>" for the pipeline's own Session; the lab's session key values joined by '_'
-/// when linked, so that each session's files have names of their own.
+/// "<subject>_rec<id>" for the pipeline's own Session; linked, the lab's whole key
+/// (pipeline::recording_name), so that each session's files have names of their own.
 std::string file_stem(const pipeline::Pipeline& pipe, const dj::Row& recording) {
-  std::string stem;
-  const auto names = pipe.linked() ? pipe.session_key() : std::vector<std::string>{"subject"};
-  for (const auto& name : names) {
-    const dj::Value& value = recording[name];
-    std::string text = value.holds<std::string>() ? value.as<std::string>() : value.to_display();
-    for (char& c : text)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
-    stem += text + "_";
-  }
-  return stem + "rec" + std::to_string(recording.get<int>("recording_id"));
+  if (pipe.linked()) return pipeline::recording_name(pipe, recording);
+  return recording.get<std::string>("subject") + "_rec" +
+         std::to_string(recording.get<int>("recording_id"));
 }
 
 }  // namespace

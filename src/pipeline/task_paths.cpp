@@ -37,27 +37,6 @@ std::string file_name_part(const std::string& text) {
   return part;
 }
 
-/// The session key's values joined by '_' and "recording<id>": a recording's key as a file name,
-/// distinct for distinct keys ("m1_2024-05-06_07-08-09_recording0" for the pipeline's own
-/// Session). Datetimes come in PostgreSQL's canonical text, so mapping their ' ' and ':' keeps
-/// them distinct.
-std::string recording_name(const Pipeline& pipe, const dj::Row& task) {
-  const dj::Heading& session = pipe.session_table().heading();
-  std::string name;
-  for (const auto& attribute : pipe.session_key()) {
-    const dj::Value& value = task[attribute];
-    std::string text = value.holds<std::string>() ? value.as<std::string>() : value.to_display();
-    if (session.at(attribute).category == dj::TypeCategory::datetime) {
-      std::replace(text.begin(), text.end(), ' ', '_');
-      std::replace(text.begin(), text.end(), ':', '-');
-    } else {
-      text = file_name_part(text);
-    }
-    name += text + "_";
-  }
-  return name + "recording" + std::to_string(task.get<int>("recording_id"));
-}
-
 /// Where a task's results are written or read, and what names its folder.
 struct TaskOutput {
   const char* table;          ///< the task table
@@ -126,6 +105,25 @@ fs::path output_dir(const Pipeline& pipe, const DataRoots& roots, const TaskOutp
 }
 
 }  // namespace
+
+// Datetimes come in PostgreSQL's canonical text, so mapping their ' ' and ':' keeps them
+// distinct; any other value is written with file_name_part.
+std::string recording_name(const Pipeline& pipe, const dj::Row& recording) {
+  const dj::Heading& session = pipe.session_table().heading();
+  std::string name;
+  for (const auto& attribute : pipe.session_key()) {
+    const dj::Value& value = recording[attribute];
+    std::string text = value.holds<std::string>() ? value.as<std::string>() : value.to_display();
+    if (session.at(attribute).category == dj::TypeCategory::datetime) {
+      std::replace(text.begin(), text.end(), ' ', '_');
+      std::replace(text.begin(), text.end(), ':', '-');
+    } else {
+      text = file_name_part(text);
+    }
+    name += text + "_";
+  }
+  return name + "recording" + std::to_string(recording.get<int>("recording_id"));
+}
 
 std::vector<fs::path> stored_recording_files(const Pipeline& pipe, const dj::Row& recording_key) {
   dj::FetchOptions options;

@@ -350,8 +350,8 @@ print("declared")
   const auto exported = fmpipe(
       {"export", "--key", "subject=" + kSubject, "--key", "session_id=3", "-o", out.string()});
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
-  EXPECT_TRUE(fs::exists(out / (kSubject + "_3_rec0_task0_proc.npy"))) << exported.output;
-  EXPECT_TRUE(fs::exists(out / (kSubject + "_3_rec0_task0_traces.csv"))) << exported.output;
+  EXPECT_TRUE(fs::exists(out / (kSubject + "_3_recording0_task0_proc.npy"))) << exported.output;
+  EXPECT_TRUE(fs::exists(out / (kSubject + "_3_recording0_task0_traces.csv"))) << exported.output;
 
   const fs::path report = folder / "report";
   const auto reported = fmpipe({"report", "--key", "session_id=3", "--out", report.string()});

@@ -213,6 +213,35 @@ TEST_F(LabLinking, UnderASessionDeclaredWithTheDjLayerTheWholePipelineRuns) {
   EXPECT_THROW(pipeline::session_key_from_text(pipe, {"session_id=three"}), std::invalid_argument);
 }
 
+TEST_F(LabLinking, WithoutAConfigurationThePipelineKeepsItsOwnSchemas) {
+  const pipeline::Pipeline pipe(*connection, prefix, pipeline::Upstream{});
+  EXPECT_FALSE(pipe.linked());
+  for (const char* own : {"lab", "subject", "session"})
+    EXPECT_TRUE(schema_exists(prefix + own)) << own;
+  EXPECT_EQ(pipe.session_key(), (std::vector<std::string>{"subject", "session_datetime"}));
+  EXPECT_EQ(
+      pipeline::session_key_from_text(pipe, {"subject=m1", "session_datetime=2024-05-06 07:08:09"}),
+      (dj::Row{{"subject", "m1"}, {"session_datetime", "2024-05-06 07:08:09"}}));
+
+  // Once declared, it stays under its own Session: linking it elsewhere needs another prefix.
+  dj::Schema lab = make_schema("lab");
+  lab.declare("Session", dj::Tier::manual, "session_id : int\n");
+  pipeline::Upstream upstream;
+  upstream.session = lab.name() + ".Session";
+  try {
+    pipeline::Pipeline linked(*connection, prefix, upstream);
+    ADD_FAILURE() << "a pipeline with its own schemas was linked under a lab's Session";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what())
+                  .find("is attached to its own " + prefix +
+                        "session schema (VideoRecording's "
+                        "foreign keys), not to the configured session " +
+                        upstream.session),
+              std::string::npos)
+        << error.what();
+  }
+}
+
 TEST_F(LabLinking, TheConfigurationFileNamesTheLabsTables) {
   dj::Schema lab = make_schema("cfglab");
   lab_schema = lab.name();

@@ -15,22 +15,36 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from djblob import unpack_array  # noqa: E402
 
 
+def recording_key(cursor, fbe):
+    """VideoRecording's primary key columns, in order: the session's key (subject and
+    session_datetime, or a lab's own Session's when the pipeline is linked under it) and
+    recording_id."""
+    cursor.execute("SELECT a.attname FROM pg_index i "
+                   "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                   "WHERE i.indrelid = %s::regclass AND i.indisprimary ORDER BY a.attnum",
+                   (f'"{fbe}".video_recording',))
+    return [name for (name,) in cursor.fetchall()]
+
+
 def main():
     prefix = os.environ.get("FMPIPE_SCHEMA_PREFIX", "fm_")
     fbe, inference = prefix + "facial_behavior_estimation", prefix + "facemap_inference"
     connection = psycopg2.connect(os.environ.get("DATABASE_URL", ""))
     cursor = connection.cursor()
+    key = recording_key(cursor, fbe)
+    columns = ", ".join(key)  # catalog names of a DataJoint table: lower-case identifiers
 
-    cursor.execute(f'SELECT subject, recording_id, roi_no, area FROM "{fbe}"._facial_signal__pupil '
-                   "ORDER BY subject, session_datetime, recording_id, roi_no")
-    for subject, recording, roi_no, area in cursor.fetchall():
+    cursor.execute(f'SELECT {columns}, roi_no, area FROM "{fbe}"._facial_signal__pupil '
+                   f"ORDER BY {columns}, roi_no")
+    for *values, roi_no, area in cursor.fetchall():
         area = unpack_array(area)
-        print(f"pupil {subject} recording {recording} region {roi_no}: "
+        recording = ", ".join(f"{name}={value}" for name, value in zip(key, values))
+        print(f"pupil {recording} region {roi_no}: "
               f"mean area {np.nanmean(area):.4f} px^2 over {np.count_nonzero(~np.isnan(area))} frames")
 
     cursor.execute(f'SELECT component_id, singular_value, motmask, projection '
                    f'FROM "{fbe}"._facial_signal__motion_s_v_d WHERE roi_no = 0 AND component_id < 3 '
-                   "ORDER BY subject, session_datetime, recording_id, component_id")
+                   f"ORDER BY {columns}, component_id")
     for component, singular_value, mask, projection in cursor.fetchall():
         mask, projection = unpack_array(mask), unpack_array(projection)
         print(f"motion component {component}: singular value {singular_value:.2f}, "

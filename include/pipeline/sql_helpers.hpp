@@ -23,9 +23,14 @@
 namespace pipeline {
 
 /// The helper scripts for the schemas of `prefix`, in the order they must run: "blob_functions"
-/// (decoding, needs nothing else) and "facemap_views" (needs the pipeline's tables). sql/helpers/
-/// holds them for the default prefix, as <name>.sql.
+/// (decoding, needs nothing else) and "facemap_views" (needs the pipeline's tables), for the
+/// pipeline's own Session (key subject, session_datetime). sql/helpers/ holds them for the
+/// default prefix, as <name>.sql.
 std::vector<std::pair<std::string, std::string>> sql_helper_scripts(const std::string& prefix);
+/// The same for a pipeline whose recordings are keyed by `session_key` (a lab's Session's
+/// primary key when linked) and recording_id: the views lead with those attributes.
+std::vector<std::pair<std::string, std::string>> sql_helper_scripts(
+    const std::string& prefix, const std::vector<std::string>& session_key);
 
 /// Creates (or replaces) the helpers for the pipeline's prefix, in one transaction. The
 /// pipeline's schemas must exist.

@@ -13,7 +13,7 @@ namespace pipeline {
 /// The folder where a processing task's results are (load) or go (trigger): the task's
 /// facemap_output_dir when set (under the processed-data root for trigger, searched in the data
 /// roots for load), else, for trigger, "<folder of the first video, relative to its
-/// root>/facemap_<subject>_<session datetime>_recording<id>_task<id>" under the processed-data
+/// root>/facemap_<session key values, '_' between>_recording<id>_task<id>" under the processed-data
 /// root, a name of the task's own key (characters a file name cannot hold written as %XX), and
 /// for load the video's own folder. A stored folder that another trigger-mode task also stores,
 /// for a recording whose first video has the same name, would have one task's results overwrite
@@ -31,6 +31,12 @@ std::filesystem::path inference_output_dir(const Pipeline& pipe, const DataRoots
 /// the results, this throws naming the folder and the system's reason, before any computation.
 /// It also removes what a writer killed in this folder left (facemap/io/partial_file.hpp).
 void prepare_output_folder(const std::filesystem::path& folder);
+
+/// The session key's values joined by '_' and "recording<id>": a recording's key as a file name,
+/// distinct for distinct keys ("m1_2024-05-06_07-08-09_recording0" for the pipeline's own
+/// Session), with characters a file name cannot hold written as %XX. `recording` holds at least
+/// the VideoRecording key.
+std::string recording_name(const Pipeline& pipe, const dj::Row& recording);
 
 /// A recording's files as stored (relative to a data root), in time order. Throws naming the
 /// recording when it has none.

@@ -31,6 +31,11 @@ void add_diagram_command(CLI::App& app) {
     std::vector<std::string> schemas;
     for (const auto& spec : pipeline::builtin_schemas())
       schemas.push_back(pipe.prefix() + spec.name);
+    // Linked, the recordings hang under the lab's schemas: they are part of the picture.
+    if (pipe.linked()) {
+      schemas.push_back(pipe.session_table().schema_name());
+      if (pipe.device_table()) schemas.push_back(pipe.device_table()->schema_name());
+    }
     dj::Dependencies graph;
     connection->read(
         [&](pqxx::transaction_base& tx) { graph = dj::Dependencies::load(tx, schemas); });

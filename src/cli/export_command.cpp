@@ -13,6 +13,8 @@
 #include "facemap/io/proc_file.hpp"
 #include "pipeline/config_locations.hpp"
 #include "pipeline/tables.hpp"
+#include "pipeline/task_paths.hpp"
+#include "recording_options.hpp"
 
 namespace fs = std::filesystem;
 
@@ -82,20 +84,27 @@ void export_keypoints(const facemap::PoseTracks& tracks, const fs::path& folder,
   write_csv(folder / (stem + "_keypoints.csv"), columns);
 }
 
+/// "<subject>_rec<id>" for the pipeline's own Session; linked, the lab's whole key
+/// (pipeline::recording_name), so that each session's files have names of their own.
+std::string file_stem(const pipeline::Pipeline& pipe, const dj::Row& recording) {
+  if (pipe.linked()) return pipeline::recording_name(pipe, recording);
+  return recording.get<std::string>("subject") + "_rec" +
+         std::to_string(recording.get<int>("recording_id"));
+}
+
 }  // namespace
 
 void add_export_command(CLI::App& app) {
   struct Options {
-    std::string subject, session, output = ".";
-    int recording = 0, task_id = -1, model_id = -1;
+    RecordingOptions recording;
+    std::string output = ".";
+    int task_id = -1, model_id = -1;
   };
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand("export",
                                      "Write one recording's results as .npy (Facemap's _proc.npy), "
                                      ".h5 (_FacemapPose.h5) and .csv files");
-  command->add_option("--subject", options->subject, "Subject")->required();
-  command->add_option("--session", options->session, "Session date and time")->required();
-  command->add_option("--recording", options->recording, "Recording id")->capture_default_str();
+  add_recording_options(command, options->recording);
   command->add_option("--task-id", options->task_id,
                       "Only this processing task (default: every task)");
   command->add_option("--model-id", options->model_id,
@@ -105,11 +114,9 @@ void add_export_command(CLI::App& app) {
   command->callback([options] {
     auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
-    const dj::Row recording = {{"subject", options->subject},
-                               {"session_datetime", options->session},
-                               {"recording_id", options->recording}};
+    const dj::Row recording = options->recording.full_key(pipe);
     fs::create_directories(options->output);
-    const std::string stem = options->subject + "_rec" + std::to_string(options->recording);
+    const std::string stem = file_stem(pipe, recording);
     size_t written = 0;
     for (const auto& key :
          (pipe.table("facial_behavior_estimation.FacialSignal") & recording).fetch_keys()) {

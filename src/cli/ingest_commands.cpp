@@ -12,27 +12,13 @@
 #include "facemap/io/proc_settings.hpp"
 #include "pipeline/config_locations.hpp"
 #include "pipeline/ingest.hpp"
+#include "pipeline/linked_ingest.hpp"
 #include "pipeline/task_params.hpp"
 #include "pipeline/tasks.hpp"
+#include "recording_options.hpp"
 
 namespace fmpipe::cli {
 namespace {
-
-struct RecordingArgs {
-  std::string subject, session;
-  int recording = 0;
-  dj::Row key() const {
-    return {{"subject", subject}, {"session_datetime", session}, {"recording_id", recording}};
-  }
-};
-
-void add_recording_options(CLI::App* command, RecordingArgs& args) {
-  command->add_option("--subject", args.subject, "Subject")->required();
-  command
-      ->add_option("--session", args.session, "Session date and time, e.g. '2024-05-06 07:08:09'")
-      ->required();
-  command->add_option("--recording", args.recording, "Recording id")->capture_default_str();
-}
 
 /// "pupil:y0:y1:x0:x1[:saturation]" (types: pupil, motion, blink, running).
 facemap::Roi parse_roi(const std::string& text) {
@@ -81,12 +67,22 @@ void add_ingest_commands(CLI::App& app) {
       app.add_subcommand("ingest", "Insert subjects, sessions and recordings from a manifest");
   ingest
       ->add_option("manifest", *manifest,
-                   "A .csv, .yaml or .json manifest (see pipeline/ingest.hpp)")
+                   "A .csv, .yaml or .json manifest (see pipeline/ingest.hpp); linked under a "
+                   "lab's tables, its fields are the lab Session's key, recording_id, the "
+                   "Device's key and file_path or files (pipeline/linked_ingest.hpp)")
       ->required()
       ->check(CLI::ExistingFile);
   ingest->callback([manifest] {
     auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
+    if (pipe.linked()) {
+      // The lab's sessions are the lab's: only recordings and their files are added.
+      const auto counts =
+          pipeline::ingest_linked(pipe, pipeline::read_linked_manifest(pipe, *manifest));
+      std::cout << "added " << counts.recordings << " recording(s), " << counts.files
+                << " file(s) under " << pipe.upstream().display() << "\n";
+      return;
+    }
     const auto counts = pipeline::ingest(pipe, pipeline::read_manifest(*manifest));
     std::cout << "added " << counts.subjects << " subject(s), " << counts.sessions
               << " session(s), " << counts.recordings << " recording(s), " << counts.files
@@ -97,7 +93,7 @@ void add_ingest_commands(CLI::App& app) {
   task->require_subcommand(1);
 
   struct ProcessingArgs {
-    RecordingArgs recording;
+    RecordingOptions recording;
     int task_id = 0;
     std::string mode = "trigger";
     int sbin = 4;
@@ -136,7 +132,7 @@ void add_ingest_commands(CLI::App& app) {
     auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     pipeline::ProcessingTask spec;
-    spec.recording = processing->recording.key();
+    spec.recording = processing->recording.full_key(pipe);
     spec.task_id = processing->task_id;
     spec.mode = processing->mode;
     spec.params.sbin = processing->sbin;
@@ -152,7 +148,7 @@ void add_ingest_commands(CLI::App& app) {
   });
 
   struct InferenceArgs {
-    RecordingArgs recording;
+    RecordingOptions recording;
     int model_id = 0;
     std::string mode = "trigger";
     std::vector<int> bbox;
@@ -177,7 +173,7 @@ void add_ingest_commands(CLI::App& app) {
     auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
     pipeline::InferenceTask spec;
-    spec.recording = inference->recording.key();
+    spec.recording = inference->recording.full_key(pipe);
     spec.model_id = inference->model_id;
     spec.mode = inference->mode;
     if (!inference->bbox.empty()) {

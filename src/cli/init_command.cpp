@@ -1,5 +1,5 @@
-// fmpipe init: declare the pipeline's schemas and install the SQL helpers (or write their SQL to
-// sql/ and sql/helpers/).
+// fmpipe init: declare the pipeline's schemas, linked under a lab's tables when named, and
+// install the SQL helpers (or write their SQL to sql/ and sql/helpers/).
 
 #include <unistd.h>
 
@@ -27,7 +27,7 @@ void write_sql(dj::Connection& connection, const std::string& folder,
   const std::string scratch = "fmpipe_ddl_" + std::to_string(getpid()) + "_";
   std::map<std::string, std::string> scripts;
   try {
-    pipeline::Pipeline scratch_pipeline(connection, scratch);
+    pipeline::Pipeline scratch_pipeline(connection, scratch, pipeline::Upstream{});
     scripts = scratch_pipeline.ddl_scripts(shown_prefix);
   } catch (...) {
     pqxx::nontransaction work(connection.native());
@@ -57,6 +57,7 @@ void add_init_command(CLI::App& app) {
   struct Options {
     std::string prefix = pipeline::Pipeline::default_prefix();
     std::string sql_folder;
+    pipeline::Upstream upstream;
   };
   auto options = std::make_shared<Options>();
   auto* init =
@@ -65,13 +66,25 @@ void add_init_command(CLI::App& app) {
   init->add_option("--write-sql", options->sql_folder,
                    "Write the generated DDL, one file per schema, into this folder instead, and "
                    "the SQL helpers into its helpers/ subfolder");
+  init->add_option("--session-table", options->upstream.session,
+                   "Link under the lab's Session, <schema>.<Class> (default: the configuration "
+                   "file's upstream, else the pipeline's own session schema)");
+  init->add_option("--device-table", options->upstream.device,
+                   "The lab's Device table, <schema>.<Class> (with --session-table)")
+      ->needs("--session-table");
+  init->add_option("--subject-table", options->upstream.subject,
+                   "The lab's Subject table, <schema>.<Class> (with --session-table)")
+      ->needs("--session-table");
   init->callback([options] {
     auto connection = pipeline::open_database();
     if (!options->sql_folder.empty()) {
       write_sql(*connection, options->sql_folder, options->prefix);
       return;
     }
-    pipeline::Pipeline pipe(*connection, options->prefix);
+    const pipeline::Upstream upstream =
+        options->upstream.linked() ? options->upstream : pipeline::Upstream::configured();
+    pipeline::Pipeline pipe(*connection, options->prefix, upstream);
+    if (pipe.linked()) std::cout << "linked under " << pipe.upstream().display() << "\n";
     for (const auto& name : pipe.table_names()) std::cout << name << "\n";
     const auto migrated = pipeline::migrate_stored_rows(pipe);
     if (migrated.facemap_tasks > 0)

@@ -10,13 +10,15 @@
 #include "dj/connection.hpp"
 #include "pipeline/config_locations.hpp"
 #include "pipeline/report.hpp"
+#include "recording_options.hpp"
 
 namespace fmpipe::cli {
 namespace {
 
 struct ReportArgs {
-  std::string subject, session, output = "report";
-  std::optional<int> recording, task_id, model_id;
+  RecordingOptions recording;
+  std::string output = "report";
+  std::optional<int> task_id, model_id;
   std::vector<std::string> restrictions;
   int components = 8;
 };
@@ -24,19 +26,19 @@ struct ReportArgs {
 /// The one VideoRecording key the options select; throws when they select none or several.
 dj::Row selected_recording(const pipeline::Pipeline& pipe, const ReportArgs& args) {
   dj::Query query = pipe.table("facial_behavior_estimation.VideoRecording");
-  if (!args.subject.empty()) query = query & dj::Row{{"subject", args.subject}};
-  if (!args.session.empty()) query = query & dj::Row{{"session_datetime", args.session}};
-  if (args.recording) query = query & dj::Row{{"recording_id", *args.recording}};
+  const dj::Row given = args.recording.key(pipe);
+  if (given.size()) query = query & given;
   for (const auto& condition : args.restrictions) query = query & condition;
   const auto keys = query.fetch_keys();
   if (keys.size() == 1) return keys.front();
   if (keys.empty()) throw std::runtime_error("no recording matches the options given");
   std::string listed;
   for (size_t i = 0; i < keys.size() && i < 3; ++i) listed += "\n  " + keys[i].to_display();
-  throw std::runtime_error(std::to_string(keys.size()) +
-                           " recordings match; narrow the choice with --subject, --session, "
-                           "--recording or --restrict:" +
-                           listed + (keys.size() > 3 ? "\n  ..." : ""));
+  throw std::runtime_error(
+      std::to_string(keys.size()) +
+      " recordings match; narrow the choice with --key (--subject, --session), "
+      "--recording or --restrict:" +
+      listed + (keys.size() > 3 ? "\n  ..." : ""));
 }
 
 }  // namespace
@@ -45,9 +47,7 @@ void add_report_command(CLI::App& app) {
   auto args = std::make_shared<ReportArgs>();
   auto* command = app.add_subcommand(
       "report", "Write one recording's results as PNG figures and an index.html; print its path");
-  command->add_option("--subject", args->subject, "Subject");
-  command->add_option("--session", args->session, "Session date and time");
-  command->add_option("--recording", args->recording, "Recording id");
+  add_recording_options(command, args->recording);
   command->add_option("--restrict", args->restrictions,
                       "An SQL condition on the recordings (repeatable)");
   command->add_option("--task-id", args->task_id,

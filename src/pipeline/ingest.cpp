@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "csv_fields.hpp"
 #include "dj/sql.hpp"
 
 namespace pipeline {
@@ -235,39 +236,11 @@ std::vector<RecordingEntry> checked_recordings(std::vector<ManifestRow> rows) {
   return recordings_of(rows);
 }
 
-// RFC 4180 fields (quotes, doubled quotes, commas inside quotes), written by hand: no CSV
-// library is packaged for Debian 12's C++ tool chain.
-std::vector<std::string> csv_fields(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  if (quoted) throw std::invalid_argument("unclosed quote");
-  return fields;
-}
-
 /// The header's columns, each known and named once, with the required ones present.
 std::vector<std::string> csv_header(const std::string& where, std::string line) {
   // Spreadsheets save "CSV UTF-8" with a byte-order mark, which is not part of the first name.
   if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-  const auto header = csv_fields(line);
+  const auto header = detail::csv_fields(line);
   std::set<std::string> known = {"file_path"};
   for (const Field& field : kFields) known.insert(field.name);
   std::set<std::string> seen;
@@ -296,7 +269,7 @@ std::vector<ManifestRow> read_csv(std::istream& in, const std::string& file) {
     ManifestRow row{file + " line " + std::to_string(line_no), "column", {}, {}};
     std::vector<std::string> fields;
     try {
-      fields = csv_fields(line);
+      fields = detail::csv_fields(line);
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(row.where + ": " + e.what());
     }

@@ -25,10 +25,9 @@ std::string name_list(const std::vector<std::string>& names) {
 
 }  // namespace
 
-void check_proc_file_owner(const dj::Row& key, std::optional<int> nframes,
+void check_proc_file_owner(const dj::Row& recording, std::optional<int> nframes,
                            const std::vector<fs::path>& files, const fs::path& file,
                            const facemap::FacemapResult& result) {
-  const dj::Row recording = key.project({"subject", "session_datetime", "recording_id"});
   if (!nframes) {
     throw std::runtime_error("recording " + recording.to_display() +
                              " has no RecordingInfo, whose frame count shows whether " +

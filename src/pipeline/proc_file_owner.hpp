@@ -17,8 +17,8 @@ namespace pipeline::detail {
 /// (`nframes`, absent when RecordingInfo has not read the recording: refused too) and was made
 /// from files with the names of `files` (the recording's, in time order), in that order. Names are
 /// compared without their folders: Facemap records full paths as they were on the machine it ran
-/// on. The message names the file, the key and both sides of each difference.
-void check_proc_file_owner(const dj::Row& key, std::optional<int> nframes,
+/// on. The message names the file, the recording's key and both sides of each difference.
+void check_proc_file_owner(const dj::Row& recording, std::optional<int> nframes,
                            const std::vector<std::filesystem::path>& files,
                            const std::filesystem::path& file, const facemap::FacemapResult& result);
 

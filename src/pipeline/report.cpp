@@ -125,10 +125,15 @@ class ReportWriter {
   }
 
  private:
+  // "subject m1, session 2024-05-06 07:08:09" for the pipeline's own Session; the lab's
+  // Session's key attributes by name when linked.
   std::string title() const {
-    return "Facemap report: subject " + text_of(recording_["subject"]) + ", session " +
-           text_of(recording_["session_datetime"]) + ", recording " +
-           text_of(recording_["recording_id"]);
+    std::string title = "Facemap report: ";
+    for (const auto& name : pipe_.session_key()) {
+      const std::string shown = pipe_.linked() || name != "session_datetime" ? name : "session";
+      title += shown + " " + text_of(recording_[name]) + ", ";
+    }
+    return title + "recording " + text_of(recording_["recording_id"]);
   }
   std::string task_filter_text() const {
     return options_.task_id ? " and task " + std::to_string(*options_.task_id) : "";
@@ -157,9 +162,14 @@ class ReportWriter {
     page_.heading("Recording");
     Lines lines;
     std::set<std::string> shown;
-    for (const char* table : {"subject.Subject", "session.Session", "session.SessionDirectory",
-                              "facial_behavior_estimation.VideoRecording"}) {
-      for (const auto& row : rows(table, recording_)) add_attributes(lines, row, shown);
+    std::vector<dj::Table> tables;
+    if (pipe_.subject_table()) tables.push_back(*pipe_.subject_table());
+    tables.push_back(pipe_.session_table());
+    if (!pipe_.linked()) tables.push_back(pipe_.table("session.SessionDirectory"));
+    tables.push_back(pipe_.table(kSvd + "VideoRecording"));
+    for (const auto& table : tables) {
+      for (const auto& row : (table & recording_).fetch())
+        add_attributes(lines, row, shown);
     }
     dj::FetchOptions by_id;
     by_id.order_by = {"file_id"};
@@ -311,9 +321,10 @@ Report write_report(const Pipeline& pipe, const DataRoots& roots, const dj::Row&
   const auto primary_key = pipe.table(table).heading().primary_key();
   const dj::Row key = recording.project(primary_key);
   if (key.size() != primary_key.size()) {
-    throw std::invalid_argument("report: " + recording.to_display() +
-                                " is not a recording's key (subject, session_datetime, "
-                                "recording_id)");
+    std::string names;
+    for (const auto& name : primary_key) names += (names.empty() ? "" : ", ") + name;
+    throw std::invalid_argument("report: " + recording.to_display() + " is not a recording's key (" +
+                                names + ")");
   }
   if (!(pipe.table(table) & key).exists())
     throw std::invalid_argument("report: no VideoRecording " + key.to_display());

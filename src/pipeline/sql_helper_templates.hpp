@@ -1,7 +1,8 @@
 #pragma once
 // The SQL texts behind sql_helpers.hpp, with placeholders that sql_helper_scripts() fills in:
 // {views} (the helpers' schema), {fbe} (facial_behavior_estimation) and {inference}
-// (facemap_inference), each a quoted schema name, and {svd_views}, svd_view() for each SVD kind.
+// (facemap_inference), each a quoted schema name, {session_key} (the Session's key attributes,
+// comma-separated), and {svd_views}, svd_view() for each SVD kind.
 
 namespace pipeline::sql_templates {
 

@@ -29,8 +29,21 @@ std::string svd_views() {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> sql_helper_scripts(const std::string& prefix) {
+  return sql_helper_scripts(prefix, {"subject", "session_datetime"});
+}
+
+std::vector<std::pair<std::string, std::string>> sql_helper_scripts(
+    const std::string& prefix, const std::vector<std::string>& session_key) {
   dj::validate_schema_name(prefix + "views");
+  // Attribute names are validated lower-case identifiers, so they need no quotes, and the
+  // views' column names are the tables'.
+  std::string key_columns;
+  for (const auto& name : session_key) {
+    dj::validate_attribute_name(name);
+    key_columns += (key_columns.empty() ? "" : ", ") + name;
+  }
   const std::vector<std::pair<std::string, std::string>> placeholders{
+      {"{session_key}", key_columns},
       {"{views}", dj::quote_identifier(prefix + "views")},
       {"{fbe}", dj::quote_identifier(prefix + "facial_behavior_estimation")},
       {"{inference}", dj::quote_identifier(prefix + "facemap_inference")}};
@@ -46,7 +59,8 @@ std::vector<std::pair<std::string, std::string>> sql_helper_scripts(const std::s
 
 void install_sql_helpers(const Pipeline& pipe) {
   pqxx::work work(pipe.connection().native());
-  for (const auto& [name, script] : sql_helper_scripts(pipe.prefix())) work.exec(script);
+  for (const auto& [name, script] : sql_helper_scripts(pipe.prefix(), pipe.session_key()))
+    work.exec(script);
   work.commit();
 }
 

@@ -12,8 +12,8 @@ namespace fs = std::filesystem;
 namespace pipeline {
 namespace {
 
-dj::Row recording_only(const dj::Row& key) {
-  return key.project({"subject", "session_datetime", "recording_id"});
+dj::Row recording_only(const Pipeline& pipe, const dj::Row& key) {
+  return key.project(pipe.recording_key());
 }
 
 /// The first file of a recording, relative to its data root.
@@ -35,17 +35,6 @@ std::string file_name_part(const std::string& text) {
     }
   }
   return part;
-}
-
-/// "<subject>_<YYYY-MM-DD_HH-MM-SS>_recording<id>": a recording's key as a file name, distinct
-/// for distinct keys. The session's datetime comes in PostgreSQL's canonical text, so mapping
-/// its ' ' and ':' keeps it distinct.
-std::string recording_name(const dj::Row& task) {
-  std::string session = task.get<std::string>("session_datetime");
-  std::replace(session.begin(), session.end(), ' ', '_');
-  std::replace(session.begin(), session.end(), ':', '-');
-  return file_name_part(task.get<std::string>("subject")) + "_" + session + "_recording" +
-         std::to_string(task.get<int>("recording_id"));
 }
 
 /// Where a task's results are written or read, and what names its folder.
@@ -97,8 +86,8 @@ fs::path output_dir(const Pipeline& pipe, const DataRoots& roots, const TaskOutp
     }
     if (!stored.empty()) refuse_shared_folder(pipe, output, task, video);
     return roots.processed_root() /
-           (stored.empty() ? video.parent_path() /
-                                 ("facemap_" + recording_name(task) + "_" + output.name_suffix)
+           (stored.empty() ? video.parent_path() / ("facemap_" + recording_name(pipe, task) + "_" +
+                                                    output.name_suffix)
                            : fs::path(stored));
   }
   if (!stored.empty()) {
@@ -117,17 +106,36 @@ fs::path output_dir(const Pipeline& pipe, const DataRoots& roots, const TaskOutp
 
 }  // namespace
 
+// Datetimes come in PostgreSQL's canonical text, so mapping their ' ' and ':' keeps them
+// distinct; any other value is written with file_name_part.
+std::string recording_name(const Pipeline& pipe, const dj::Row& recording) {
+  const dj::Heading& session = pipe.session_table().heading();
+  std::string name;
+  for (const auto& attribute : pipe.session_key()) {
+    const dj::Value& value = recording[attribute];
+    std::string text = value.holds<std::string>() ? value.as<std::string>() : value.to_display();
+    if (session.at(attribute).category == dj::TypeCategory::datetime) {
+      std::replace(text.begin(), text.end(), ' ', '_');
+      std::replace(text.begin(), text.end(), ':', '-');
+    } else {
+      text = file_name_part(text);
+    }
+    name += text + "_";
+  }
+  return name + "recording" + std::to_string(recording.get<int>("recording_id"));
+}
+
 std::vector<fs::path> stored_recording_files(const Pipeline& pipe, const dj::Row& recording_key) {
   dj::FetchOptions options;
   options.order_by = {"file_id"};
   std::vector<fs::path> files;
   for (const auto& row : (pipe.table("facial_behavior_estimation.VideoRecording.File") &
-                          recording_only(recording_key))
+                          recording_only(pipe, recording_key))
                              .fetch(options)) {
     files.push_back(row.get<std::string>("file_path"));
   }
   if (files.empty()) {
-    throw std::runtime_error("recording " + recording_only(recording_key).to_display() +
+    throw std::runtime_error("recording " + recording_only(pipe, recording_key).to_display() +
                              " has no files");
   }
   return files;

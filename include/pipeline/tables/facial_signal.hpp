@@ -19,6 +19,7 @@ namespace pipeline {
 /// What FacialSignal's import reads: the task's result file and what shows whose it is.
 struct FacialSignalInputs {
   dj::Row processing;                        ///< the FacemapProcessing row
+  dj::Row recording;                         ///< the VideoRecording key, for messages
   std::vector<std::filesystem::path> files;  ///< the recording's videos, in time order
   std::filesystem::path proc_file;           ///< the task's _proc.npy
   std::optional<int> nframes;                ///< RecordingInfo's frame count, once read

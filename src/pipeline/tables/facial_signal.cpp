@@ -190,6 +190,7 @@ FacialSignal::FacialSignal(Pipeline& pipe, DataRoots roots)
 FacialSignalInputs FacialSignal::fetch(const dj::Row& key) {
   FacialSignalInputs inputs;
   inputs.processing = (pipe_.table("facial_behavior_estimation.FacemapProcessing") & key).fetch1();
+  inputs.recording = key.project(pipe_.recording_key());
   inputs.files = recording_files(pipe_, roots_, key);
   inputs.proc_file =
       proc_file_path(processing_output_dir(pipe_, roots_, key), inputs.files.front());
@@ -199,7 +200,7 @@ FacialSignalInputs FacialSignal::fetch(const dj::Row& key) {
 
 FacemapResult FacialSignal::compute(const FacialSignalInputs& inputs) {
   FacemapResult result = facemap::read_proc_file(inputs.proc_file);
-  detail::check_proc_file_owner(inputs.processing, inputs.nframes, inputs.files, inputs.proc_file,
+  detail::check_proc_file_owner(inputs.recording, inputs.nframes, inputs.files, inputs.proc_file,
                                 result);
   warn_about_fits(result);
   return result;

@@ -52,8 +52,7 @@ void RecordingInfo::insert(const dj::Row& key, const RecordingInfoValues& values
 
 std::optional<RecordingInfoValues> RecordingInfo::read(const Pipeline& pipe,
                                                        const dj::Row& recording) {
-  const auto stored =
-      pipe.table(kTable) & recording.project({"subject", "session_datetime", "recording_id"});
+  const auto stored = pipe.table(kTable) & recording.project(pipe.recording_key());
   if (!stored.exists()) return std::nullopt;
   RecordingInfoValues values;
   get_columns(stored.fetch1(), values, kColumns);

@@ -81,9 +81,10 @@ void add_ingest_commands(CLI::App& app) {
       app.add_subcommand("ingest", "Insert subjects, sessions and recordings from a manifest");
   ingest
       ->add_option("manifest", *manifest,
-                   "A .csv, .yaml or .json manifest (see pipeline/ingest.hpp)")
+                   "A .csv, .yaml, .yml or .json manifest (described below)")
       ->required()
       ->check(CLI::ExistingFile);
+  ingest->footer(pipeline::manifest_format_help());
   ingest->callback([manifest] {
     auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);

@@ -5,8 +5,8 @@
 // FacemapInference keys, which would otherwise be left behind (or they are kept and listed).
 //
 //   pipeline::DeletionRequest request;
-//   request.confirm = [](const pipeline::DeletionPreview& preview) { return preview.total() < 100; };
-//   pipeline::delete_cascade(pipe, roots, pipe.table("session.Session") & key, request);
+//   request.confirm = [](const pipeline::DeletionPreview& preview) { return preview.total() < 100;
+//   }; pipeline::delete_cascade(pipe, roots, pipe.table("session.Session") & key, request);
 
 #include <filesystem>
 #include <functional>

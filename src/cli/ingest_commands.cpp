@@ -80,8 +80,7 @@ void add_ingest_commands(CLI::App& app) {
   auto* ingest =
       app.add_subcommand("ingest", "Insert subjects, sessions and recordings from a manifest");
   ingest
-      ->add_option("manifest", *manifest,
-                   "A .csv, .yaml, .yml or .json manifest (described below)")
+      ->add_option("manifest", *manifest, "A .csv, .yaml, .yml or .json manifest (described below)")
       ->required()
       ->check(CLI::ExistingFile);
   ingest->footer(pipeline::manifest_format_help());

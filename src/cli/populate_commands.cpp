@@ -41,7 +41,8 @@ using Computations = std::vector<std::pair<std::string, std::unique_ptr<dj::Auto
 std::vector<std::pair<std::string, dj::AutoPopulate*>> select(
     const pipeline::Pipeline& pipe, Computations& all, const std::vector<std::string>& names) {
   std::vector<std::string> wanted;
-  for (const auto& name : names) wanted.push_back(pipeline::resolve_computed_table_name(pipe, name));
+  for (const auto& name : names)
+    wanted.push_back(pipeline::resolve_computed_table_name(pipe, name));
   std::vector<std::pair<std::string, dj::AutoPopulate*>> chosen;
   for (auto& [full_name, table] : all) {
     if (wanted.empty() || std::find(wanted.begin(), wanted.end(), full_name) != wanted.end())

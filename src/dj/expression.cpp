@@ -43,8 +43,9 @@ Query Query::aggr(const Query& other, const std::map<std::string, std::string>& 
 std::vector<Row> Query::read_rows(const SqlFragment& sql, const Heading& heading,
                                   const std::string& context) const {
   std::vector<Row> rows;
-  connection_->read(
-      [&](pqxx::transaction_base& tx) { rows = detail::rows_of(execute(tx, sql, context), heading); });
+  connection_->read([&](pqxx::transaction_base& tx) {
+    rows = detail::rows_of(execute(tx, sql, context), heading);
+  });
   return rows;
 }
 

@@ -68,7 +68,8 @@ void remove_files(const std::vector<fs::path>& files, Deletion& deletion) {
   }
   for (const fs::path& folder : folders) {
     std::error_code error;
-    if (fs::is_empty(folder, error) && fs::remove(folder, error)) deletion.removed.push_back(folder);
+    if (fs::is_empty(folder, error) && fs::remove(folder, error))
+      deletion.removed.push_back(folder);
   }
 }
 

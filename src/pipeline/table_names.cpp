@@ -39,8 +39,7 @@ std::string resolve_table_name(const Pipeline& pipe, const std::string& name) {
   }
   if (matches.size() == 1) return matches.front();
   if (matches.empty()) {
-    throw std::invalid_argument("no table is named '" + name + "'; the tables are " +
-                                listed(all));
+    throw std::invalid_argument("no table is named '" + name + "'; the tables are " + listed(all));
   }
   throw std::invalid_argument("'" + name + "' names several tables (" + listed(matches) +
                               "); name it with its schema");
@@ -53,8 +52,8 @@ std::string resolve_computed_table_name(const Pipeline& pipe, const std::string&
   if (table.tier() == dj::Tier::part) {
     const std::string part = class_name_of(full_name);
     const std::string master = part.substr(0, part.find('.'));
-    throw std::invalid_argument(part + " is a part of " + master + ", which computes it; populate " +
-                                master);
+    throw std::invalid_argument(part + " is a part of " + master +
+                                ", which computes it; populate " + master);
   }
   throw std::invalid_argument(class_name_of(full_name) + " is a " + dj::tier_name(table.tier()) +
                               " table, which populate does not compute; the tables it computes "

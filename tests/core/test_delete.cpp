@@ -105,7 +105,9 @@ TEST_F(DeleteTest, BeforeDeleteSeesTheKeysWhileTheirRowsStand) {
 
   // A callback that throws rolls the whole delete back.
   options.keys_of = {signal};
-  options.before_delete = [](const dj::DeletedKeys&) { throw std::runtime_error("changed my mind"); };
+  options.before_delete = [](const dj::DeletedKeys&) {
+    throw std::runtime_error("changed my mind");
+  };
   EXPECT_THROW((schema->table("Subject") & dj::Row{{"subject", "b"}}).delete_rows(options),
                std::runtime_error);
   EXPECT_EQ(schema->table("Subject").count(), 1);

@@ -488,7 +488,7 @@ std::string manifest_format_help() {
   const std::map<std::string, std::string> defaults = {
       {"sex", "U"}, {"device", "camera0"}, {"recording_id", "0, in YAML and JSON only"}};
   std::string text =
-      "Manifest: the recordings to ingest, one row per video file (CSV) or one entry per "
+      "Manifest: the recordings to ingest, one row per video file (CSV) or one entry per\n"
       "recording (YAML, JSON). Subjects, sessions and recordings that exist are kept.\n\n"
       "Columns (CSV) or keys (YAML, JSON):\n";
   const auto line = [&](const std::string& name, bool required, const std::string& what) {
@@ -506,16 +506,15 @@ std::string manifest_format_help() {
   line("files", true, "YAML, JSON: the recording's video files in time order, a list");
   return text +
          "\nFormats, by extension:\n"
-         "  .csv           a header naming the columns, then one row per video file; the columns "
-         "subject, session_datetime, recording_id and file_path are required. The rows of one "
-         "recording (same subject, session_datetime and recording_id), wherever they stand, give "
-         "its files in time order.\n"
-         "  .yaml .yml     {recordings: [{subject: ..., session_datetime: ..., files: [...]}, "
-         "...]}\n"
-         "  .json          the same as JSON: {\"recordings\": [{...}, ...]}\n"
-         "Unknown columns or keys, values not of their kind, empty required values, a file "
-         "listed twice, and rows of one subject, session or recording that disagree are refused, "
-         "naming the file, line, column and value.\n"
+         "  .csv        a header naming the columns (subject, session_datetime, recording_id\n"
+         "              and file_path are required), then one row per video file; the rows of\n"
+         "              one recording (same subject, session_datetime and recording_id),\n"
+         "              wherever they stand, give its files in time order\n"
+         "  .yaml .yml  {recordings: [{subject: ..., session_datetime: ..., files: [...]}, ...]}\n"
+         "  .json       the same in JSON: {\"recordings\": [{...}, ...]}\n"
+         "Unknown columns or keys, values not of their kind, empty required values, a file\n"
+         "listed twice, and rows of one subject, session or recording that disagree are\n"
+         "refused, naming the file, line, column and value.\n"
          "\nExample (CSV):\n"
          "  subject,sex,session_datetime,recording_id,device,file_path\n"
          "  m1,M,2024-05-06 07:08:09,0,camera0,m1/s1/face_part1.avi\n"

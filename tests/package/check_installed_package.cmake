@@ -2,6 +2,7 @@
 # relocatable: RUNPATHs relative to $ORIGIN), checks the RUNPATHs, runs the moved fmpipe, then
 # configures, builds and runs examples/lab_analysis against the moved package, as a lab would;
 # all without LD_LIBRARY_PATH.
+cmake_minimum_required(VERSION 3.25)  # IN_LIST and other policies of today in script mode
 set(installed "${BINARY_DIR}/package-test/installed")
 set(prefix "${BINARY_DIR}/package-test/moved/prefix")
 set(example_build "${BINARY_DIR}/package-test/lab_analysis")

@@ -2,7 +2,6 @@
 
 #include "pipeline/delete.hpp"
 
-#include <algorithm>
 #include <map>
 #include <set>
 #include <stdexcept>

@@ -149,6 +149,13 @@ TEST_F(DeleteCommand, WithoutATerminalNothingIsDeletedUnlessYes) {
       << result.output;
   EXPECT_NE(result.output.find("pass --yes"), std::string::npos);
   EXPECT_EQ(preview_counts(result.output).at("facial_behavior_estimation.VideoRecording"), 1);
+  // Nothing to delete needs no answer.
+  const auto none = fmpipe({"delete", "FacemapTask", "--restrict", "facemap_task_id = 5"});
+  EXPECT_EQ(none.exit_code, 0) << none.output;
+  EXPECT_NE(none.output.find("nothing to delete: no row of facial_behavior_estimation.FacemapTask "
+                             "matches"),
+            std::string::npos)
+      << none.output;
   EXPECT_EQ(row_counts(), before);
   for (const auto& file : {proc_file, pose_file, pose_metadata}) EXPECT_TRUE(fs::exists(file));
 }

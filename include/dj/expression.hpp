@@ -3,6 +3,7 @@
 // A Query is a Relation (dj/relation.hpp: the SQL, built from headings) bound to a connection;
 // it is an immutable description, and nothing runs until count(), fetch() or delete_rows().
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,10 +20,21 @@
 
 namespace dj {
 
+/// The primary keys of the rows a delete is about to remove, per table named in
+/// DeleteOptions::keys_of ("schema"."table").
+using DeletedKeys = std::map<std::string, std::vector<Row>>;
+
 /// Options of delete_rows().
 struct DeleteOptions {
   bool dry_run = false;      ///< count what would be deleted, delete nothing
   bool force_parts = false;  ///< allow deleting part rows whose master rows stay
+  /// Tables of the cascade ("schema"."table", as in DeleteResult::counts) whose keys go to
+  /// before_delete; tables outside the cascade get an empty list.
+  std::vector<std::string> keys_of;
+  /// Called inside the delete's transaction once the rows to delete are known and before any is
+  /// deleted, so that it can still read what they refer to (through the connection, which runs
+  /// it in that transaction). Throwing rolls the delete back.
+  std::function<void(const DeletedKeys&)> before_delete;
 };
 
 /// Rows deleted (or, in a dry run, that would be) per table, leaves first.

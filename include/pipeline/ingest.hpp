@@ -54,6 +54,11 @@ struct IngestCounts {
 /// database name the entry's origin.
 IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries);
 
+/// The manifest format for users (`fmpipe ingest --help`): each column or key with whether it
+/// is required, its kind and default, the file formats, and an example of each, made from the
+/// fields read_manifest() reads.
+std::string manifest_format_help();
+
 /// The VideoRecording key of an entry.
 dj::Row recording_key(const RecordingEntry& entry);
 

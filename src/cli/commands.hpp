@@ -24,6 +24,7 @@ void add_ingest_commands(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
+void add_delete_command(CLI::App& app);
 
 /// The pipeline's Imported and Computed tables as "<schema>.<Class>", parents first.
 std::vector<std::string> auto_populated_tables(const pipeline::Pipeline& pipe);

@@ -1,7 +1,9 @@
 // fmpipe demo: the whole pipeline on a bundled sample. A synthetic face video (with ground
 // truth) is generated into a data folder, ingested, processed by the SVD engine and the
 // keypoint network (the demo model shipped in models/), the results are compared with the truth,
-// and a report of figures (<data-dir>/report/index.html) shows them.
+// and a report of figures (<data-dir>/report/index.html) shows them. The demo has schemas of its
+// own (prefix fm_demo_): it populates every table it sees and starts by deleting an earlier
+// demo's subject, which in a lab's schemas would be the lab's work.
 
 #include <algorithm>
 #include <chrono>
@@ -9,6 +11,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+
+#include <spdlog/spdlog.h>
 
 #include "commands.hpp"
 #include "demo_keypoints.hpp"
@@ -19,6 +23,7 @@
 #include "pipeline/config_locations.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/report.hpp"
+#include "pipeline/sql_helpers.hpp"
 #include "pipeline/tasks.hpp"
 
 namespace fs = std::filesystem;
@@ -54,6 +59,7 @@ struct DemoOptions {
   std::string data_dir;
   int frames = 1500;
   std::string model_dir;
+  std::string prefix = "fm_demo_";
 };
 
 void print_pupil_accuracy(const pipeline::Pipeline& pipe, const facemap::SynthTruth& truth) {
@@ -97,6 +103,10 @@ void add_demo_command(CLI::App& app) {
       ->capture_default_str();
   demo->add_option("--model-dir", options->model_dir, "Folder of the demo keypoint model")
       ->required();
+  demo->add_option("--prefix", options->prefix,
+                   "Schema prefix of the demo's own tables (never the pipeline's, "
+                   "FMPIPE_SCHEMA_PREFIX)")
+      ->capture_default_str();
   demo->callback([options] {
     const auto started = std::chrono::steady_clock::now();
     const fs::path raw = fs::path(options->data_dir) / "raw",
@@ -117,7 +127,14 @@ void add_demo_command(CLI::App& app) {
 
     auto connection = pipeline::open_database();
     std::printf("database: %s\n", connection->target().c_str());
-    pipeline::Pipeline pipe(*connection);
+    pipeline::Pipeline pipe(*connection, options->prefix);
+    std::printf("schemas: %s*\n", options->prefix.c_str());
+    // Its own SQL helpers too (<prefix>views), for the queries of README and examples/sql.
+    try {
+      pipeline::install_sql_helpers(pipe);
+    } catch (const std::exception& e) {
+      spdlog::warn("SQL helpers ({}views) not installed: {}", pipe.prefix(), e.what());
+    }
     const pipeline::RecordingEntry entry{"demo",
                                          "U",
                                          "2024-01-01",

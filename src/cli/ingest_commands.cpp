@@ -67,11 +67,12 @@ void add_ingest_commands(CLI::App& app) {
       app.add_subcommand("ingest", "Insert subjects, sessions and recordings from a manifest");
   ingest
       ->add_option("manifest", *manifest,
-                   "A .csv, .yaml or .json manifest (see pipeline/ingest.hpp); linked under a "
+                   "A .csv, .yaml, .yml or .json manifest (described below). Linked under a "
                    "lab's tables, its fields are the lab Session's key, recording_id, the "
                    "Device's key and file_path or files (pipeline/linked_ingest.hpp)")
       ->required()
       ->check(CLI::ExistingFile);
+  ingest->footer(pipeline::manifest_format_help());
   ingest->callback([manifest] {
     auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);

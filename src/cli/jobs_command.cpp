@@ -10,6 +10,7 @@
 #include "dj/jobs.hpp"
 #include "pipeline/config_locations.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline/table_names.hpp"
 
 namespace fmpipe::cli {
 namespace {
@@ -42,7 +43,7 @@ dj::Row key_from_json(const std::string& text) {
 
 /// The selected tables (one, or every auto-populated table).
 std::vector<std::string> selected(const pipeline::Pipeline& pipe, const std::string& table) {
-  if (!table.empty()) return {table};
+  if (!table.empty()) return {pipeline::resolve_computed_table_name(pipe, table)};
   return auto_populated_tables(pipe);
 }
 
@@ -55,7 +56,7 @@ void add_jobs_command(CLI::App& app) {
   jobs->require_subcommand(1);
   const auto add_table = [options](CLI::App* command) {
     command->add_option("--table", options->table,
-                        "<schema>.<Class>, e.g. facial_behavior_estimation.FacialSignal");
+                        "A computed table: Class or schema.Class, e.g. FacialSignal");
     return command;
   };
 
@@ -95,7 +96,8 @@ void add_jobs_command(CLI::App& app) {
     if (options->table.empty()) throw std::invalid_argument("jobs ignore needs --table");
     auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
-    dj::JobTable(pipe.table(options->table)).ignore({key_from_json(options->key)});
+    dj::JobTable(pipe.table(pipeline::resolve_computed_table_name(pipe, options->table)))
+        .ignore({key_from_json(options->key)});
   });
 }
 

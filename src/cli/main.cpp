@@ -9,12 +9,14 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "facemap/version.hpp"
 
 int main(int argc, char** argv) {
   // Line-buffered stdout keeps summaries in order with the log lines on stderr.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   CLI::App app{"fmpipe: Facemap analyses as a relational pipeline on PostgreSQL"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "fmpipe " + facemap::version());
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, "Log debug messages");
   app.parse_complete_callback([&] {
@@ -34,6 +36,7 @@ int main(int argc, char** argv) {
   fmpipe::cli::add_export_command(app);
   fmpipe::cli::add_report_command(app);
   fmpipe::cli::add_demo_command(app);
+  fmpipe::cli::add_delete_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

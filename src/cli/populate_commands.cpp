@@ -17,6 +17,7 @@
 #include "dj/populate.hpp"
 #include "pipeline/computations.hpp"
 #include "pipeline/config_locations.hpp"
+#include "pipeline/table_names.hpp"
 #include "worker_processes.hpp"
 
 namespace fmpipe::cli {
@@ -35,23 +36,17 @@ std::chrono::seconds parse_duration(const std::string& text) {
 
 using Computations = std::vector<std::pair<std::string, std::unique_ptr<dj::AutoPopulate>>>;
 
-/// The computations named (by "<schema>.<Class>" or just "<Class>"), or all of them, with their
-/// "<schema>.<Class>" names.
+/// The computations named (in any form resolve_computed_table_name() takes), or all of them,
+/// with their "<schema>.<Class>" names.
 std::vector<std::pair<std::string, dj::AutoPopulate*>> select(
-    Computations& all, const std::vector<std::string>& names) {
+    const pipeline::Pipeline& pipe, Computations& all, const std::vector<std::string>& names) {
+  std::vector<std::string> wanted;
+  for (const auto& name : names)
+    wanted.push_back(pipeline::resolve_computed_table_name(pipe, name));
   std::vector<std::pair<std::string, dj::AutoPopulate*>> chosen;
   for (auto& [full_name, table] : all) {
-    const std::string short_name = full_name.substr(full_name.find('.') + 1);
-    bool wanted = names.empty();
-    for (const auto& name : names) wanted = wanted || name == full_name || name == short_name;
-    if (wanted) chosen.emplace_back(full_name, table.get());
-  }
-  for (const auto& name : names) {
-    bool known = false;
-    for (auto& [full_name, table] : all) {
-      known = known || name == full_name || name == full_name.substr(full_name.find('.') + 1);
-    }
-    if (!known) throw std::invalid_argument("'" + name + "' is not a table that populate computes");
+    if (wanted.empty() || std::find(wanted.begin(), wanted.end(), full_name) != wanted.end())
+      chosen.emplace_back(full_name, table.get());
   }
   return chosen;
 }
@@ -108,7 +103,7 @@ dj::WorkerResult run_one_worker(const PopulateArgs& args) {
   if (!args.time_limit.empty()) options.time_limit = parse_duration(args.time_limit);
   options.stop_file = args.stop_file;
   options.display_progress = true;
-  return dj::run_worker(tables_of(select(own.all, args.tables)), options);
+  return dj::run_worker(tables_of(select(own.pipe, own.all, args.tables)), options);
 }
 
 /// The error that makes fmpipe exit non-zero when keys failed, so that a batch system (Slurm,
@@ -144,7 +139,7 @@ TableTotals populate_in_processes(const std::string& name, dj::AutoPopulate& tab
     mine.restrictions = {dj::Restriction::any_of(shares[static_cast<size_t>(index)])};
     mine.max_calls.reset();  // the share is already within it
     dj::install_stop_handlers();
-    const auto totals = totals_of(select(own.all, {name}).front().second->populate(mine));
+    const auto totals = totals_of(select(own.pipe, own.all, {name}).front().second->populate(mine));
     return ProcessReport{0, std::to_string(totals.made) + " " + std::to_string(totals.errors) +
                                 " " + std::to_string(totals.stopped)};
   });
@@ -201,7 +196,7 @@ void add_populate_commands(CLI::App& app) {
     const dj::PopulateOptions options = populate_options(*args);
     dj::install_stop_handlers();
     long long errors = 0;
-    for (const auto& [name, table] : select(own.all, args->tables)) {
+    for (const auto& [name, table] : select(own.pipe, own.all, args->tables)) {
       const TableTotals totals = args->workers > 1
                                      ? populate_in_processes(name, *table, options, args->workers)
                                      : totals_of(table->populate(options));

@@ -1,6 +1,7 @@
 // Cascading delete: the cascade comes from the foreign-key graph, not from trial and error.
 // Keys to delete are materialised level by level in temporary tables (parents before
-// children), then rows are deleted leaves first, all in one transaction.
+// children), then rows are deleted leaves first, all in one transaction. The caller may read the
+// keys of chosen tables in between, while what they refer to is still there.
 
 #include <algorithm>
 #include <atomic>
@@ -9,8 +10,10 @@
 
 #include "dj/dependencies.hpp"
 #include "dj/expression.hpp"
+#include "dj/heading.hpp"
 #include "dj/identifiers.hpp"
 #include "text.hpp"
+#include "value_sql.hpp"
 
 namespace dj {
 namespace {
@@ -100,6 +103,19 @@ DeleteResult Query::delete_rows(const DeleteOptions& options) const {
       execute(tx, sql, "delete from " + description() + " (collecting " + ref.display() + ")");
       temp_of[ref] = temp;
     }
+    if (options.before_delete) {
+      DeletedKeys keys;
+      for (const auto& name : options.keys_of) keys[name];
+      for (const TableRef& ref : cascade) {
+        const auto wanted = keys.find(ref.quoted());
+        if (wanted == keys.end()) continue;
+        wanted->second = detail::rows_of(
+            execute(tx, SqlFragment("SELECT * FROM " + quote_identifier(temp_of[ref])),
+                    "delete from " + description() + " (keys of " + ref.display() + ")"),
+            load_heading(tx, ref.schema, ref.table));
+      }
+      options.before_delete(keys);
+    }
     for (auto it = cascade.rbegin(); it != cascade.rend(); ++it) {
       const std::string& temp = temp_of[*it];
       long long n = 0;
@@ -118,11 +134,13 @@ DeleteResult Query::delete_rows(const DeleteOptions& options) const {
     }
   };
 
-  if (options.dry_run && !connection_->in_transaction()) {
-    pqxx::work work(connection_->native());
-    body(work);  // rolled back when `work` goes out of scope uncommitted
-  } else {
+  if (connection_->in_transaction()) {
     connection_->run(body);
+  } else {
+    // The connection's own transaction, so that before_delete's reads run inside it.
+    Connection::Transaction transaction(*connection_);
+    body(transaction.native());
+    if (!options.dry_run) transaction.commit();  // a dry run is rolled back
   }
   return result;
 }

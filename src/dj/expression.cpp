@@ -5,29 +5,6 @@
 #include "value_sql.hpp"
 
 namespace dj {
-namespace {
-
-std::vector<Row> rows_of(const pqxx::result& result, const Heading& heading) {
-  auto names = std::make_shared<std::vector<std::string>>();
-  std::vector<const Attribute*> attributes;
-  for (pqxx::row::size_type c = 0; c < result.columns(); ++c) {
-    names->push_back(result.column_name(c));
-    attributes.push_back(heading.has(names->back()) ? &heading.at(names->back()) : nullptr);
-  }
-  std::vector<Row> rows;
-  rows.reserve(result.size());
-  for (const auto& row : result) {
-    std::vector<Value> values;
-    values.reserve(row.size());
-    for (pqxx::row::size_type c = 0; c < row.size(); ++c) {
-      values.push_back(detail::from_field(row[c], attributes[c]));
-    }
-    rows.emplace_back(names, std::move(values));
-  }
-  return rows;
-}
-
-}  // namespace
 
 long long DeleteResult::total() const {
   long long sum = 0;
@@ -66,8 +43,9 @@ Query Query::aggr(const Query& other, const std::map<std::string, std::string>& 
 std::vector<Row> Query::read_rows(const SqlFragment& sql, const Heading& heading,
                                   const std::string& context) const {
   std::vector<Row> rows;
-  connection_->read(
-      [&](pqxx::transaction_base& tx) { rows = rows_of(execute(tx, sql, context), heading); });
+  connection_->read([&](pqxx::transaction_base& tx) {
+    rows = detail::rows_of(execute(tx, sql, context), heading);
+  });
   return rows;
 }
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 
 namespace dj::detail {
@@ -203,6 +204,26 @@ Value from_field(const pqxx::field& field, const Attribute* attribute) {
     default:
       return Value(std::string(text, size));
   }
+}
+
+std::vector<Row> rows_of(const pqxx::result& result, const Heading& heading) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  std::vector<const Attribute*> attributes;
+  for (pqxx::row::size_type c = 0; c < result.columns(); ++c) {
+    names->push_back(result.column_name(c));
+    attributes.push_back(heading.has(names->back()) ? &heading.at(names->back()) : nullptr);
+  }
+  std::vector<Row> rows;
+  rows.reserve(result.size());
+  for (const auto& row : result) {
+    std::vector<Value> values;
+    values.reserve(row.size());
+    for (pqxx::row::size_type c = 0; c < row.size(); ++c) {
+      values.push_back(from_field(row[c], attributes[c]));
+    }
+    rows.emplace_back(names, std::move(values));
+  }
+  return rows;
 }
 
 }  // namespace dj::detail

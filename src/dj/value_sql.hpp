@@ -1,6 +1,8 @@
 #pragma once
 // Values <-> PostgreSQL's text format, by attribute type.
 
+#include <vector>
+
 #include <pqxx/pqxx>
 
 #include "dj/heading.hpp"
@@ -16,6 +18,10 @@ SqlParam to_param(const Value& value, const Attribute& attribute);
 /// The Value of a fetched field. `attribute` decides how bytea is read (blob, attach or bytes);
 /// for other types the column's type OID decides, so computed attributes convert too.
 Value from_field(const pqxx::field& field, const Attribute* attribute);
+
+/// The rows of a result, each field converted by from_field() with the attribute of its column's
+/// name in `heading` (none for computed columns).
+std::vector<Row> rows_of(const pqxx::result& result, const Heading& heading);
 
 /// "\x" + lower-case hex of `bytes`.
 std::string to_bytea_hex(const std::string& bytes);

@@ -435,4 +435,69 @@ IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries) 
   return tables.counts;
 }
 
+namespace {
+
+/// What a field holds, as a user writes it.
+std::string kind_help(Kind kind) {
+  switch (kind) {
+    case Kind::integer:
+      return "an integer";
+    case Kind::date:
+      return "a date, YYYY-MM-DD";
+    case Kind::datetime:
+      return "a date and time, YYYY-MM-DD HH:MM:SS (or YYYY-MM-DD for midnight)";
+    case Kind::sex:
+      return "M, F or U";
+    case Kind::text:
+      break;
+  }
+  return "text";
+}
+
+}  // namespace
+
+std::string manifest_format_help() {
+  // The defaults entry_of() gives an empty or missing optional value.
+  const std::map<std::string, std::string> defaults = {
+      {"sex", "U"}, {"device", "camera0"}, {"recording_id", "0, in YAML and JSON only"}};
+  std::string text =
+      "Manifest: the recordings to ingest, one row per video file (CSV) or one entry per\n"
+      "recording (YAML, JSON). Subjects, sessions and recordings that exist are kept.\n\n"
+      "Columns (CSV) or keys (YAML, JSON):\n";
+  const auto line = [&](const std::string& name, bool required, const std::string& what) {
+    std::string padded = "  " + name;
+    padded.resize(std::max<size_t>(padded.size() + 1, 22), ' ');
+    text += padded + (required ? "required  " : "optional  ") + what + "\n";
+  };
+  for (const Field& field : kFields) {
+    const auto fallback = defaults.find(field.name);
+    line(field.name, field.required,
+         kind_help(field.kind) +
+             (fallback == defaults.end() ? "" : " (default " + fallback->second + ")"));
+  }
+  line("file_path", true, "CSV: one video file, relative to a data root (FACEMAP_ROOT_DATA_DIR)");
+  line("files", true, "YAML, JSON: the recording's video files in time order, a list");
+  return text +
+         "\nFormats, by extension:\n"
+         "  .csv        a header naming the columns (subject, session_datetime, recording_id\n"
+         "              and file_path are required), then one row per video file; the rows of\n"
+         "              one recording (same subject, session_datetime and recording_id),\n"
+         "              wherever they stand, give its files in time order\n"
+         "  .yaml .yml  {recordings: [{subject: ..., session_datetime: ..., files: [...]}, ...]}\n"
+         "  .json       the same in JSON: {\"recordings\": [{...}, ...]}\n"
+         "Unknown columns or keys, values not of their kind, empty required values, a file\n"
+         "listed twice, and rows of one subject, session or recording that disagree are\n"
+         "refused, naming the file, line, column and value.\n"
+         "\nExample (CSV):\n"
+         "  subject,sex,session_datetime,recording_id,device,file_path\n"
+         "  m1,M,2024-05-06 07:08:09,0,camera0,m1/s1/face_part1.avi\n"
+         "  m1,M,2024-05-06 07:08:09,0,camera0,m1/s1/face_part2.avi\n"
+         "\nExample (YAML):\n"
+         "  recordings:\n"
+         "    - subject: m1\n"
+         "      sex: M\n"
+         "      session_datetime: \"2024-05-06 07:08:09\"\n"
+         "      files: [m1/s1/face_part1.avi, m1/s1/face_part2.avi]\n";
+}
+
 }  // namespace pipeline

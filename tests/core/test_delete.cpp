@@ -83,3 +83,33 @@ TEST_F(DeleteTest, OnlyRestrictionsOfOneTableCanBeDeleted) {
   const auto nothing = (schema->table("Session") & "session > 100").delete_rows();
   EXPECT_EQ(nothing.total(), 0);
 }
+
+TEST_F(DeleteTest, BeforeDeleteSeesTheKeysWhileTheirRowsStand) {
+  const std::string signal = "\"" + schema->name() + "\".\"_signal\"";
+  const std::string absent = "\"" + schema->name() + "\".\"buddy_of_nobody\"";
+  dj::DeleteOptions options;
+  options.keys_of = {signal, absent};
+  std::vector<dj::Row> keys;
+  long long sessions_seen = -1;
+  options.before_delete = [&](const dj::DeletedKeys& deleted) {
+    EXPECT_TRUE(deleted.at(absent).empty());
+    keys = deleted.at(signal);
+    // Read through the connection: inside the delete's transaction, before the rows go.
+    sessions_seen = (schema->table("Session") & dj::Row{{"subject", "a"}}).count();
+  };
+  EXPECT_EQ((schema->table("Subject") & dj::Row{{"subject", "a"}}).delete_rows(options).total(), 7);
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys.front().get<std::string>("subject"), "a");
+  EXPECT_EQ(keys.front().get<int>("session"), 1);
+  EXPECT_EQ(sessions_seen, 2);
+
+  // A callback that throws rolls the whole delete back.
+  options.keys_of = {signal};
+  options.before_delete = [](const dj::DeletedKeys&) {
+    throw std::runtime_error("changed my mind");
+  };
+  EXPECT_THROW((schema->table("Subject") & dj::Row{{"subject", "b"}}).delete_rows(options),
+               std::runtime_error);
+  EXPECT_EQ(schema->table("Subject").count(), 1);
+  EXPECT_EQ(schema->table("Signal").count(), 1);
+}

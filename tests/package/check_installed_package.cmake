@@ -1,8 +1,13 @@
-# Installs the built project into a private prefix, then configures, builds and runs
-# examples/lab_analysis against that installed package, as a lab would.
-set(prefix "${BINARY_DIR}/package-test/prefix")
+# Installs the built project into a private prefix and moves it elsewhere (the package is
+# relocatable: RUNPATHs relative to $ORIGIN), checks the RUNPATHs, runs the moved fmpipe, then
+# configures, builds and runs examples/lab_analysis against the moved package, as a lab would;
+# all without LD_LIBRARY_PATH.
+cmake_minimum_required(VERSION 3.25)  # IN_LIST and other policies of today in script mode
+set(installed "${BINARY_DIR}/package-test/installed")
+set(prefix "${BINARY_DIR}/package-test/moved/prefix")
 set(example_build "${BINARY_DIR}/package-test/lab_analysis")
-file(REMOVE_RECURSE "${prefix}" "${example_build}")
+file(REMOVE_RECURSE "${installed}" "${BINARY_DIR}/package-test/moved" "${example_build}")
+unset(ENV{LD_LIBRARY_PATH})
 
 function(run_step)
   execute_process(COMMAND ${ARGV} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -12,7 +17,30 @@ function(run_step)
   message("${out}")
 endfunction()
 
-run_step(${CMAKE_COMMAND} --install "${BINARY_DIR}" --prefix "${prefix}")
+run_step(${CMAKE_COMMAND} --install "${BINARY_DIR}" --prefix "${installed}")
+file(MAKE_DIRECTORY "${BINARY_DIR}/package-test/moved")
+file(RENAME "${installed}" "${prefix}")
+
+# fmpipe finds the libraries from its own folder, and each library the others beside it.
+function(check_runpath file expected)
+  execute_process(COMMAND readelf -d "${file}" RESULT_VARIABLE result OUTPUT_VARIABLE dynamic
+    ERROR_VARIABLE err)
+  string(REGEX MATCH "\\(RUNPATH\\)[^[]*\\[([^\n]*)\\]" found "${dynamic}")
+  string(REPLACE ":" ";" runpath "${CMAKE_MATCH_1}")
+  if(NOT result EQUAL 0 OR NOT expected IN_LIST runpath)
+    message(FATAL_ERROR "${file}: RUNPATH '${CMAKE_MATCH_1}' lacks ${expected}\n${err}")
+  endif()
+endfunction()
+check_runpath("${prefix}/bin/fmpipe" "$ORIGIN/../lib")
+foreach(layer dj facemap pipeline)
+  check_runpath("${prefix}/lib/libfmpipe_${layer}.so" "$ORIGIN")
+endforeach()
+run_step("${prefix}/bin/fmpipe" --help)
+execute_process(COMMAND "${prefix}/bin/fmpipe" --version RESULT_VARIABLE result
+  OUTPUT_VARIABLE version ERROR_VARIABLE err)
+if(NOT result EQUAL 0 OR NOT version MATCHES "^fmpipe [0-9]+\\.[0-9]+\\.[0-9]+\n$")
+  message(FATAL_ERROR "fmpipe --version from ${prefix}: exit ${result}: '${version}' ${err}")
+endif()
 
 # The engines' installed headers: only the shared value types at the top of facemap/, every
 # subsystem in its folder, and nothing of the synthetic face (a test tool, not API).

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <stdexcept>
 
@@ -15,7 +16,8 @@ extern char** environ;
 namespace fmtest {
 
 CommandResult run_command(const std::vector<std::string>& argv,
-                          const std::vector<std::string>& extra_environment) {
+                          const std::vector<std::string>& extra_environment,
+                          const std::optional<std::string>& input) {
   std::vector<std::string> environment(extra_environment);
   for (char** variable = environ; *variable; ++variable) environment.emplace_back(*variable);
   std::vector<char*> args, env;
@@ -26,15 +28,34 @@ CommandResult run_command(const std::vector<std::string>& argv,
 
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  int input_fds[2] = {-1, -1};
+  if (input && pipe(input_fds) != 0)
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  if (input) {
+    posix_spawn_file_actions_addclose(&actions, input_fds[1]);
+    posix_spawn_file_actions_adddup2(&actions, input_fds[0], STDIN_FILENO);
+  }
   pid_t pid = 0;
   const int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   close(pipe_fds[1]);
+  if (input) {
+    close(input_fds[0]);
+    // A short answer fits the pipe's buffer: written whole before the output is read. A program
+    // that ended without reading it closed the pipe: EPIPE then, not a SIGPIPE that kills us.
+    const auto previous = std::signal(SIGPIPE, SIG_IGN);
+    const bool written =
+        spawned != 0 || write(input_fds[1], input->data(), input->size()) >= 0 || errno == EPIPE;
+    std::signal(SIGPIPE, previous);
+    close(input_fds[1]);
+    if (!written)
+      throw std::runtime_error(std::string("write to ") + argv[0] + ": " + std::strerror(errno));
+  }
   if (spawned != 0) {
     close(pipe_fds[0]);
     throw std::runtime_error("cannot run " + argv[0] + ": " + std::strerror(spawned));

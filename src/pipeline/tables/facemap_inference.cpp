@@ -140,8 +140,7 @@ InferenceInputs FacemapInference::fetch(const dj::Row& key) {
 }
 
 InferenceRun FacemapInference::compute(const InferenceInputs& inputs) {
-  const fs::path h5 =
-      inputs.output_dir / (inputs.files.front().stem().string() + "_FacemapPose.h5");
+  const fs::path h5 = facemap::pose_h5_path(inputs.output_dir, inputs.files.front());
   const auto started = std::chrono::steady_clock::now();
   InferenceRun run;
   if (inputs.mode == "load") {

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <complex>
+#include <span>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -157,6 +158,11 @@ class ColumnMajorArray {
   /// An array of the given shape from `values` in column-major order (size must match).
   template <class T>
   static ColumnMajorArray from_column_major(Shape shape, const std::vector<T>& values);
+  /// An array from elements in C (row-major) order, as numpy files and C arrays hold them:
+  /// `elements` holds size(shape) elements of `dtype` in this machine's byte order. Throws
+  /// std::invalid_argument when the byte count does not match.
+  static ColumnMajorArray from_c_order(DType dtype, Shape shape, std::span<const std::byte> elements,
+                                       TimeUnit unit = TimeUnit::second);
   /// An array from an Eigen matrix or array expression of any scalar type and storage order.
   /// Compile-time vectors (VectorXf, RowVectorXd, ...) become 1-D; everything else is
   /// 2-D (rows, cols), as numpy would shape the same logical matrix.
@@ -173,6 +179,9 @@ class ColumnMajorArray {
   /// The elements' bytes, column-major, complex interleaved (real, imaginary).
   const std::vector<std::byte>& bytes() const { return bytes_; }
   std::vector<std::byte>& bytes() { return bytes_; }
+
+  /// The elements' bytes in C (row-major) order.
+  std::vector<std::byte> c_order_bytes() const;
 
   /// The elements as T (column-major). Throws std::invalid_argument unless T stores this dtype
   /// (int64_t for datetime64).

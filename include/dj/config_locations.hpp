@@ -20,6 +20,9 @@ struct ConfigLocations {
   /// The environment variable that names PostgreSQL's bin folder (initdb, pg_ctl) for the
   /// embedded server, searched before Debian's /usr/lib/postgresql/<version>/bin.
   std::string postgres_bin_dir_env;
+  /// The environment variable that holds the object stores as JSON, shaped as the
+  /// configuration file's "stores" block, which it replaces (as DataJoint's DJ_STORES does).
+  std::string stores_env;
 };
 
 }  // namespace dj

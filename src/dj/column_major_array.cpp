@@ -1,9 +1,43 @@
 #include "dj/column_major_array.hpp"
 
 #include <array>
+#include <cstring>
 #include <limits>
 
 namespace dj {
+namespace {
+
+// Copies n-d elements of `itemsize` bytes between C order and column-major order. Walking the
+// source in its own order, the index that varies fastest is the last one for C order and the
+// first one for column-major; the destination offset follows with the destination's strides.
+void reorder(const std::byte* in, std::byte* out, const Shape& shape, std::size_t itemsize,
+             bool source_is_c_order) {
+  const std::size_t ndim = shape.size();
+  const std::uint64_t count = element_count(shape);
+  if (count == 0) return;
+  std::vector<std::uint64_t> strides(ndim, 1);
+  if (source_is_c_order) {  // destination column-major: stride of d is the product before d
+    for (std::size_t d = 1; d < ndim; ++d) strides[d] = strides[d - 1] * shape[d - 1];
+  } else {  // destination C order: stride of d is the product after d
+    for (std::size_t d = ndim; d-- > 1;) strides[d - 1] = strides[d] * shape[d];
+  }
+  std::vector<std::uint64_t> index(ndim, 0);
+  std::uint64_t offset = 0;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::memcpy(out + offset * itemsize, in + i * itemsize, itemsize);
+    for (std::size_t step = 0; step < ndim; ++step) {
+      const std::size_t d = source_is_c_order ? ndim - 1 - step : step;
+      if (++index[d] < shape[d]) {
+        offset += strides[d];
+        break;
+      }
+      offset -= strides[d] * (shape[d] - 1);
+      index[d] = 0;
+    }
+  }
+}
+
+}  // namespace
 
 static_assert(sizeof(bool) == 1, "numpy bool arrays hold one byte per element");
 
@@ -45,6 +79,24 @@ ColumnMajorArray::ColumnMajorArray(DType dtype, Shape shape, TimeUnit unit)
       byte_count > std::numeric_limits<std::size_t>::max() / 2)
     throw std::overflow_error("a " + describe() + " does not fit in memory");
   bytes_.resize(byte_count);
+}
+
+ColumnMajorArray ColumnMajorArray::from_c_order(DType dtype, Shape shape,
+                                                std::span<const std::byte> elements,
+                                                TimeUnit unit) {
+  ColumnMajorArray array(dtype, std::move(shape), unit);
+  if (elements.size() != array.bytes_.size())
+    throw std::invalid_argument("a " + array.describe() + " needs " +
+                                std::to_string(array.bytes_.size()) + " bytes, got " +
+                                std::to_string(elements.size()));
+  reorder(elements.data(), array.bytes_.data(), array.shape_, element_size(dtype), true);
+  return array;
+}
+
+std::vector<std::byte> ColumnMajorArray::c_order_bytes() const {
+  std::vector<std::byte> c_order(bytes_.size());
+  reorder(bytes_.data(), c_order.data(), shape_, element_size(dtype_), false);
+  return c_order;
 }
 
 bool ColumnMajorArray::operator==(const ColumnMajorArray& other) const {

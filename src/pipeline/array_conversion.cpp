@@ -1,10 +1,11 @@
-// Reordering arrays between column-major and C order (pipeline/array_conversion.hpp).
+// Arrays between the two layers (pipeline/array_conversion.hpp): the dtypes map one to one, and
+// dj::ColumnMajorArray reorders the elements.
 
 #include "pipeline/array_conversion.hpp"
 
 #include <array>
-#include <cstring>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <utility>
 
@@ -31,39 +32,6 @@ constexpr std::array<std::pair<dj::DType, DType>, 13> kSharedDTypes = {{
     {dj::DType::complex128, {Kind::complex, 16}},
 }};
 
-// Copies n-d elements of `itemsize` bytes from one order to the other. Walking the source in its
-// own order, the index that varies fastest is the last one for C order and the first one for
-// column-major; `strides` are the destination's element strides of each dimension.
-template <class Byte, class OutByte>
-void reorder(const Byte* in, OutByte* out, const std::vector<std::uint64_t>& shape,
-             std::size_t itemsize, bool source_is_c_order) {
-  const std::size_t ndim = shape.size();
-  std::uint64_t count = 1;
-  for (const std::uint64_t extent : shape) count *= extent;
-  if (count == 0) return;
-  std::vector<std::uint64_t> strides(ndim, 1);
-  if (source_is_c_order) {  // destination column-major: stride of d is the product before d
-    for (std::size_t d = 1; d < ndim; ++d) strides[d] = strides[d - 1] * shape[d - 1];
-  } else {  // destination C order: stride of d is the product after d
-    for (std::size_t d = ndim; d-- > 1;) strides[d - 1] = strides[d] * shape[d];
-  }
-  std::vector<std::uint64_t> index(ndim, 0);
-  std::uint64_t offset = 0;  // destination element of the current index
-  for (std::uint64_t i = 0; i < count; ++i) {
-    std::memcpy(out + offset * itemsize, in + i * itemsize, itemsize);
-    // Advance the multi-index in the source's order, keeping the destination offset in step.
-    for (std::size_t step = 0; step < ndim; ++step) {
-      const std::size_t d = source_is_c_order ? ndim - 1 - step : step;
-      if (++index[d] < shape[d]) {
-        offset += strides[d];
-        break;
-      }
-      offset -= strides[d] * (shape[d] - 1);
-      index[d] = 0;
-    }
-  }
-}
-
 }  // namespace
 
 facemap::RowMajorArray to_row_major(const dj::ColumnMajorArray& array) {
@@ -73,11 +41,10 @@ facemap::RowMajorArray to_row_major(const dj::ColumnMajorArray& array) {
   if (!dtype)
     throw std::invalid_argument("a " + array.describe() +
                                 " array has no counterpart in numpy files");
-  std::vector<std::uint8_t> bytes(array.bytes().size());
-  reorder(array.bytes().data(), bytes.data(), array.shape(), dj::element_size(array.dtype()),
-          false);
+  const std::vector<std::byte> c_order = array.c_order_bytes();
+  const auto* first = reinterpret_cast<const std::uint8_t*>(c_order.data());
   return facemap::RowMajorArray(*dtype, {array.shape().begin(), array.shape().end()},
-                                std::move(bytes));
+                                std::vector<std::uint8_t>(first, first + c_order.size()));
 }
 
 dj::ColumnMajorArray to_column_major(const facemap::RowMajorArray& array) {
@@ -86,11 +53,9 @@ dj::ColumnMajorArray to_column_major(const facemap::RowMajorArray& array) {
     if (numpy_dtype == array.dtype()) dtype = blob_dtype;
   if (!dtype)
     throw std::invalid_argument("a " + array.describe() + " array cannot be held in a blob");
-  const dj::Shape shape(array.shape().begin(), array.shape().end());
-  dj::ColumnMajorArray result(*dtype, shape);
-  reorder(array.bytes().data(), result.bytes().data(), shape,
-          static_cast<std::size_t>(array.dtype().itemsize), true);
-  return result;
+  return dj::ColumnMajorArray::from_c_order(
+      *dtype, dj::Shape(array.shape().begin(), array.shape().end()),
+      std::as_bytes(std::span(array.bytes())));
 }
 
 }  // namespace pipeline

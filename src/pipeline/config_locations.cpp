@@ -4,7 +4,7 @@ namespace pipeline {
 
 const dj::ConfigLocations& config_locations() {
   static const dj::ConfigLocations names{"facemap-pipeline", "FMPIPE_CONFIG", "FMPIPE_DATA_DIR",
-                                         "FMPIPE_PG_BINDIR"};
+                                         "FMPIPE_PG_BINDIR", "FMPIPE_STORES"};
   return names;
 }
 

@@ -1,20 +1,20 @@
-// A parser for the one Python literal a .npy header holds (numpy reads it with
-// ast.literal_eval; C++ has nothing comparable, so this small recursive-descent parser does it).
-
-#include "npy_header.hpp"
+// The header literal of a .npy file (npy_header.hpp). numpy reads it with ast.literal_eval; C++
+// has nothing comparable, so this small recursive-descent parser does it.
 
 #include <cctype>
 #include <stdexcept>
 
-namespace facemap::detail {
+#include "npy_header.hpp"
+
+namespace npy {
 namespace {
 
 class HeaderParser {
  public:
   explicit HeaderParser(std::string_view text) : text_(text) {}
 
-  NpyHeader parse() {
-    NpyHeader header;
+  Header parse() {
+    Header header;
     bool has_descr = false, has_order = false, has_shape = false;
     expect('{');
     while (!accept('}')) {
@@ -86,8 +86,8 @@ class HeaderParser {
     fail("expected True or False");
   }
 
-  RowMajorArray::Shape shape() {
-    RowMajorArray::Shape extents;
+  std::vector<std::int64_t> shape() {
+    std::vector<std::int64_t> extents;
     expect('(');
     while (!accept(')')) {
       peek();
@@ -112,14 +112,21 @@ class HeaderParser {
 
 }  // namespace
 
-NpyHeader parse_npy_header(std::string_view text) {
+Header parse_header(std::string_view text) {
   return HeaderParser(text).parse();
 }
 
-std::string format_npy_header(const NpyHeader& header) {
+std::string format_header(const Header& header) {
   return "{'descr': '" + header.descr +
          "', 'fortran_order': " + (header.fortran_order ? "True" : "False") +
          ", 'shape': " + shape_text(header.shape) + ", }";
 }
 
-}  // namespace facemap::detail
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + (shape.size() == 1 ? ",)" : ")");
+}
+
+}  // namespace npy

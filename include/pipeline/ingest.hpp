@@ -4,7 +4,8 @@
 //
 // CSV: one row per video file, with a header naming the columns subject, session_datetime,
 // recording_id and file_path, and any of sex, subject_birth_date, subject_nickname, session_id,
-// session_dir and device; rows with the same subject, session_datetime and recording_id,
+// session_dir, device, and the device's modality and device_description (which add it to
+// lab.Device); rows with the same subject, session_datetime and recording_id,
 // wherever they stand, are the files of one recording, in time order.
 // YAML or JSON: {"recordings": [{"subject": ..., "sex": ..., "subject_birth_date": ...,
 //   "session_datetime": ..., "session_dir": ..., "recording_id": 0, "device": "camera0",
@@ -39,7 +40,20 @@ struct RecordingEntry {
   std::vector<std::string> files;
   std::optional<int> session_id;  ///< Session.session_id; null when not given
   std::string origin;             ///< "<manifest> line N", for errors; empty when not from one
+  /// lab.Device's modality and description of `device`: when the modality is given, ingest adds
+  /// the device (or checks that lab.Device has it so); when not, lab.Device must have it.
+  std::string device_modality, device_description;
 };
+
+/// A row of lab.Device.
+struct Device {
+  std::string device, modality, description;
+};
+
+/// Adds a device to lab.Device; returns false when it is there already with this modality (and
+/// this description, when one is given). Throws dj::InsertError naming the device when lab.Device
+/// has it with another.
+bool add_device(Pipeline& pipe, const Device& device);
 
 /// Reads a manifest (.csv, .yaml/.yml or .json), every value checked. Errors name the file,
 /// the line, the column or key, the value and the reason.
@@ -47,11 +61,13 @@ std::vector<RecordingEntry> read_manifest(const std::filesystem::path& path);
 
 /// Counts of rows added (rows that existed are not counted).
 struct IngestCounts {
-  long long subjects = 0, sessions = 0, recordings = 0, files = 0;
+  long long subjects = 0, sessions = 0, recordings = 0, files = 0, devices = 0;
 };
 
-/// Inserts the entries' rows in one transaction: on any error nothing is kept. Errors from the
-/// database name the entry's origin.
+/// Inserts the entries' rows in one transaction: on any error nothing is kept. A value that does
+/// not fit its attribute, a device that lab.Device lacks (and the entry does not describe), and
+/// what the database refuses are errors naming the entry's origin. Files are not looked at here:
+/// locate_files() checks them.
 IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries);
 
 /// The VideoRecording key of an entry.

@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "dj/sql.hpp"
+#include "dj/table.hpp"
 
 namespace pipeline {
 namespace {
@@ -44,6 +45,8 @@ constexpr Field kFields[] = {
     {"session_dir", Kind::text, false},
     {"recording_id", Kind::integer, true},
     {"device", Kind::text, false},
+    {"modality", Kind::text, false},  // of a device to add to lab.Device
+    {"device_description", Kind::text, false},
 };
 
 /// The rows that describe one subject, session or recording must agree on its attributes:
@@ -56,6 +59,7 @@ struct Scope {
 
 const std::vector<Scope>& scopes() {
   static const std::vector<Scope> all = {
+      {"device", {"device"}, {"modality", "device_description"}},
       {"subject", {"subject"}, {"sex", "subject_birth_date", "subject_nickname"}},
       {"session", {"subject", "session_datetime"}, {"session_id", "session_dir"}},
       {"recording", {"subject", "session_datetime", "recording_id"}, {"device"}},
@@ -143,11 +147,21 @@ std::string checked_value(const ManifestRow& row, const Field& field, const std:
   return value;
 }
 
+std::string value_of(const ManifestRow& row, const std::string& field) {
+  const auto it = row.values.find(field);
+  return it == row.values.end() ? "" : it->second;
+}
+
 void check_values(ManifestRow& row) {
   for (const Field& field : kFields) {
     const auto it = row.values.find(field.name);
     if (it != row.values.end()) it->second = checked_value(row, field, it->second);
   }
+  if (!value_of(row, "device_description").empty() && value_of(row, "modality").empty())
+    throw std::invalid_argument(field_error(row, "device_description",
+                                            value_of(row, "device_description"),
+                                            "describes a device without its modality (give the "
+                                            "modality too, to add the device to lab.Device)"));
   if (row.files.empty())
     throw std::invalid_argument(row.where + ": no video file (give at least one)");
   for (const auto& file : row.files) {
@@ -155,11 +169,6 @@ void check_values(ManifestRow& row) {
       throw std::invalid_argument(
           field_error(row, files_field(row), file, "is empty; a video file is required"));
   }
-}
-
-std::string value_of(const ManifestRow& row, const std::string& field) {
-  const auto it = row.values.find(field);
-  return it == row.values.end() ? "" : it->second;
 }
 
 std::string scope_key(const ManifestRow& row, const Scope& scope) {
@@ -201,6 +210,8 @@ RecordingEntry entry_of(const ManifestRow& row) {
   entry.session_dir = get("session_dir");
   entry.recording_id = *parse_int(get("recording_id", "0"));
   entry.device = get("device", "camera0");
+  entry.device_modality = get("modality");
+  entry.device_description = get("device_description");
   if (!get("session_id").empty()) entry.session_id = *parse_int(get("session_id"));
   entry.origin = row.where;
   return entry;
@@ -396,9 +407,28 @@ namespace {
 
 /// The tables ingest writes, and what it has added to them.
 struct IngestTables {
-  dj::Table subject, session, directory, recording, file;
+  Pipeline& pipe;
+  dj::Table device, subject, session, directory, recording, file;
   IngestCounts counts;
 };
+
+/// The entry's device: added when the entry describes it, else lab.Device must have it.
+void ensure_device(IngestTables& tables, const RecordingEntry& e) {
+  if (!e.device_modality.empty()) {
+    tables.counts.devices +=
+        add_device(tables.pipe, {e.device, e.device_modality, e.device_description});
+    return;
+  }
+  if ((tables.device & dj::Row{{"device", e.device}}).exists()) return;
+  std::vector<std::string> known;
+  for (const auto& row : tables.device.fetch()) known.push_back(row.get<std::string>("device"));
+  std::string listed;
+  for (const auto& name : known) listed += (listed.empty() ? "" : ", ") + name;
+  throw dj::InsertError("device '" + e.device + "' is not in lab.Device (it has: " + listed +
+                        "); add it with `fmpipe device add " + e.device +
+                        " --modality video --description TEXT`, or give the manifest modality "
+                        "and device_description columns (keys in YAML or JSON)");
+}
 
 // Inserts a row unless its key exists; returns 1 when it was added.
 long long added(const dj::Table& table, const dj::Row& row) {
@@ -408,6 +438,7 @@ long long added(const dj::Table& table, const dj::Row& row) {
 }
 
 void ingest_entry(IngestTables& tables, const RecordingEntry& e) {
+  ensure_device(tables, e);
   dj::Row subject_row = {
       {"subject", e.subject}, {"sex", e.sex}, {"subject_nickname", e.subject_nickname}};
   subject_row.set("subject_birth_date",
@@ -441,7 +472,9 @@ void ingest_entry(IngestTables& tables, const RecordingEntry& e) {
 }  // namespace
 
 IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries) {
-  IngestTables tables{pipe.table("subject.Subject"),
+  IngestTables tables{pipe,
+                      pipe.table("lab.Device"),
+                      pipe.table("subject.Subject"),
                       pipe.table("session.Session"),
                       pipe.table("session.SessionDirectory"),
                       pipe.table("facial_behavior_estimation.VideoRecording"),
@@ -451,15 +484,38 @@ IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries) 
   for (const auto& e : entries) {
     try {
       ingest_entry(tables, e);
+    } catch (const dj::InsertError& error) {
+      // A value that does not fit (a new subject without a birth date, an id too long) or a
+      // device lab.Device lacks is named by the manifest row it came from.
+      if (e.origin.empty()) throw;
+      throw dj::InsertError(e.origin + ": " + error.what());
     } catch (const dj::QueryError& error) {
-      // What the database refuses (a device that lab.Device lacks, a new subject without a
-      // birth date, a value too long) is named by the manifest row it came from.
       if (e.origin.empty()) throw;
       throw dj::QueryError(e.origin + ": " + error.what(), error.sqlstate());
     }
   }
   transaction.commit();
   return tables.counts;
+}
+
+bool add_device(Pipeline& pipe, const Device& device) {
+  const dj::Table devices = pipe.table("lab.Device");
+  const auto stored = (devices & dj::Row{{"device", device.device}}).fetch();
+  if (stored.empty()) {
+    devices.insert1({{"device", device.device},
+                     {"modality", device.modality},
+                     {"description", device.description}});
+    return true;
+  }
+  const std::string modality = stored[0].get<std::string>("modality");
+  const std::string description = stored[0].get<std::string>("description");
+  if (modality != device.modality)
+    throw dj::InsertError("device '" + device.device + "' is in lab.Device with modality '" +
+                          modality + "', not '" + device.modality + "'");
+  if (!device.description.empty() && description != device.description)
+    throw dj::InsertError("device '" + device.device + "' is in lab.Device with description '" +
+                          description + "', not '" + device.description + "'");
+  return false;
 }
 
 }  // namespace pipeline

@@ -10,7 +10,7 @@
 // YAML or JSON: {"recordings": [{"subject": ..., "sex": ..., "subject_birth_date": ...,
 //   "session_datetime": ..., "session_dir": ..., "recording_id": 0, "device": "camera0",
 //   "files": ["rel/path1.avi", "rel/path2.avi"]}, ...]} (recording_id defaults to 0).
-// File paths are relative to a data root (FACEMAP_ROOT_DATA_DIR).
+// File paths are relative to a data root (FACEMAP_ROOT_DATA_DIR); locate_files() checks them.
 //
 // Manifests are strict, so that nothing a lab wrote is dropped or misread: an unknown column
 // or key, a value that is not of its kind (dates ISO 8601: YYYY-MM-DD, and YYYY-MM-DD
@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/paths.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace pipeline {
@@ -69,6 +70,13 @@ struct IngestCounts {
 /// what the database refuses are errors naming the entry's origin. Files are not looked at here:
 /// locate_files() checks them.
 IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries);
+
+/// Checks the entries' files before ingest, as `fmpipe ingest` does: each must exist under a data
+/// root and is stored relative to it. A file given as an absolute path under a root is made
+/// relative, with a note (returned, one per file) saying so. A missing file, a file under no
+/// root, or a relative path that leads out of its root ("..") throws, naming the entry's origin,
+/// the file and the roots. (Populate checks again: files can move after ingest.)
+std::vector<std::string> locate_files(std::vector<RecordingEntry>& entries, const DataRoots& roots);
 
 /// The VideoRecording key of an entry.
 dj::Row recording_key(const RecordingEntry& entry);

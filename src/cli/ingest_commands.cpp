@@ -8,8 +8,8 @@
 
 #include "commands.hpp"
 #include "dj/connection.hpp"
-#include "facemap/pose/pose_model.hpp"
 #include "facemap/io/proc_settings.hpp"
+#include "facemap/pose/pose_model.hpp"
 #include "pipeline/config_locations.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/task_params.hpp"
@@ -81,16 +81,21 @@ void add_ingest_commands(CLI::App& app) {
       app.add_subcommand("ingest", "Insert subjects, sessions and recordings from a manifest");
   ingest
       ->add_option("manifest", *manifest,
-                   "A .csv, .yaml or .json manifest (see pipeline/ingest.hpp)")
+                   "A .csv, .yaml or .json manifest (see pipeline/ingest.hpp); its files must "
+                   "exist under a data root")
       ->required()
       ->check(CLI::ExistingFile);
   ingest->callback([manifest] {
     auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
-    const auto counts = pipeline::ingest(pipe, pipeline::read_manifest(*manifest));
-    std::cout << "added " << counts.subjects << " subject(s), " << counts.sessions
-              << " session(s), " << counts.recordings << " recording(s), " << counts.files
-              << " file(s)\n";
+    auto entries = pipeline::read_manifest(*manifest);
+    for (const auto& note :
+         pipeline::locate_files(entries, pipeline::DataRoots::from_environment()))
+      std::cout << note << "\n";
+    const auto counts = pipeline::ingest(pipe, entries);
+    std::cout << "added " << counts.devices << " device(s), " << counts.subjects << " subject(s), "
+              << counts.sessions << " session(s), " << counts.recordings << " recording(s), "
+              << counts.files << " file(s)\n";
   });
 
   auto* task = app.add_subcommand("task", "Create processing and inference tasks");

@@ -24,7 +24,7 @@ const std::string kHeader =
 const std::string kRow = "m1,M,2024-01-02,2024-05-06 07:08:09,0,m1/s1/a.avi\n";
 const std::string kKnownColumns =
     "subject, sex, subject_birth_date, subject_nickname, session_datetime, session_id, "
-    "session_dir, recording_id, device";
+    "session_dir, recording_id, device, modality, device_description";
 
 /// A manifest and the whole error it must give, with FILE standing for its path.
 struct Refusal {
@@ -152,6 +152,18 @@ TEST_F(Manifest, ValuesThatCannotBeHonouredAreRefusedNamingFileLineColumnAndValu
             {"subject": "m2", "session_datetime": "01/09/2024", "files": ["m2/b.avi"]}]})",
        "FILE line 3 (recordings[1]), key session_datetime: '01/09/2024' is not an ISO 8601 date "
        "(YYYY-MM-DD[ HH:MM:SS])"},
+      {"description_alone.csv",
+       "subject,subject_birth_date,session_datetime,recording_id,device,device_description,"
+       "file_path\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,0,camera1,side camera,m2/a.avi\n",
+       "FILE line 2, column device_description: 'side camera' describes a device without its "
+       "modality (give the modality too, to add the device to lab.Device)"},
+      {"device_disagrees.csv",
+       "subject,subject_birth_date,session_datetime,recording_id,device,modality,file_path\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,0,camera1,video,m2/a.avi\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,1,camera1,thermal,m2/b.avi\n",
+       "FILE line 3, column modality: 'thermal' differs from 'video' given for device "
+       "{device=camera1} at FILE line 2 (one value can be stored)"},
       {"file_twice.yaml",
        "recordings:\n"
        "  - {subject: m2, session_datetime: 2024-05-06 07:08:09, files: [m2/a.avi, m2/a.avi]}\n",
@@ -178,6 +190,68 @@ TEST_F(Manifest, WhatTheDatabaseRefusesNamesTheRowAndKeepsNothing) {
   const std::string error = ingest_error(path);
   EXPECT_EQ(error.rfind(path.string() + " line 3: ", 0), 0u) << error;
   EXPECT_EQ(counts(), before);
+}
+
+TEST_F(Manifest, ValuesThatDoNotFitTheTablesAreNamedByTheirLine) {
+  const std::string lims_id = "JAX-2024-0117-" + std::string(56, '7');  // 70 characters
+  const std::vector<Refusal> refusals = {
+      {"long_subject.csv",
+       kHeader + kRow + "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n" + lims_id +
+           ",M,2024-01-02,2024-05-06 07:08:09,0,m3/a.avi\n",
+       "FILE line 4: Subject.subject: '" + lims_id + "' is 70 characters, longer than varchar(64)"},
+      {"long_file.yaml",
+       "recordings:\n"
+       "  - {subject: m2, subject_birth_date: 2024-01-02, session_datetime: 2024-05-06 07:08:09,\n"
+       "     files: [m2/" +
+           std::string(1030, 'f') + ".avi]}\n",
+       "FILE line 2 (recordings[0]): VideoRecording.File.file_path: 'm2/" + std::string(77, 'f') +
+           "'... (1037 bytes) is 1037 characters, longer than varchar(1024)"},
+      {"no_birth_date.csv",
+       "subject,session_datetime,recording_id,file_path\nm2,2024-05-06 07:08:09,0,m2/a.avi\n",
+       "FILE line 2: Subject.subject_birth_date: NULL; the attribute is required (not nullable, "
+       "no default)"},
+      {"unknown_device.csv",
+       "subject,subject_birth_date,session_datetime,recording_id,device,file_path\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,0,camera9,m2/a.avi\n",
+       "FILE line 2: device 'camera9' is not in lab.Device (it has: camera0); add it with `fmpipe "
+       "device add camera9 --modality video --description TEXT`, or give the manifest modality "
+       "and device_description columns (keys in YAML or JSON)"},
+      {"other_modality.csv",
+       "subject,subject_birth_date,session_datetime,recording_id,device,modality,file_path\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,0,camera0,thermal,m2/a.avi\n",
+       "FILE line 2: device 'camera0' is in lab.Device with modality 'video', not 'thermal'"},
+  };
+  const auto before = counts();
+  for (const Refusal& refusal : refusals) {
+    SCOPED_TRACE(refusal.name);
+    const fs::path path = write(refusal.name, refusal.text);
+    EXPECT_EQ(ingest_error(path), replace_all(refusal.error, "FILE", path.string()));
+    EXPECT_EQ(counts(), before);
+  }
+  EXPECT_EQ(pipe->table("lab.Device").count(), 1);
+}
+
+TEST_F(Manifest, DevicesTheManifestDescribesAreAdded) {
+  const fs::path path = write(
+      "devices.yaml",
+      "recordings:\n"
+      "  - {subject: JAX-2024-0117, subject_birth_date: 2024-01-17,\n"
+      "     session_datetime: 2024-05-06 07:08:09, device: rig3-side-FLIR-BFS-U3-16S2M-21187654,\n"
+      "     modality: video, device_description: side camera, files: [jax/a.avi]}\n"
+      "  - {subject: JAX-2024-0117, subject_birth_date: 2024-01-17,\n"
+      "     session_datetime: 2024-05-06 07:08:09, recording_id: 1,\n"
+      "     device: rig3-side-FLIR-BFS-U3-16S2M-21187654, modality: video,\n"
+      "     device_description: side camera, files: [jax/b.avi]}\n");
+  const auto counts = pipeline::ingest(*pipe, pipeline::read_manifest(path));
+  EXPECT_EQ(counts.devices, 1);
+  EXPECT_EQ(counts.recordings, 2);
+  const dj::Row device =
+      (pipe->table("lab.Device") & dj::Row{{"device", "rig3-side-FLIR-BFS-U3-16S2M-21187654"}})
+          .fetch1();
+  EXPECT_EQ(device.get<std::string>("modality"), "video");
+  EXPECT_EQ(device.get<std::string>("description"), "side camera");
+  // Ingesting again adds nothing, and the device is kept as described.
+  EXPECT_EQ(pipeline::ingest(*pipe, pipeline::read_manifest(path)).devices, 0);
 }
 
 TEST_F(Manifest, SessionIdIsStored) {

@@ -301,3 +301,106 @@ TEST_F(Manifest, TheCommandRefusesABadManifestAndInsertsNothing) {
       << result.output;
   EXPECT_EQ(counts(), before);
 }
+
+TEST_F(Manifest, FilesAreFoundUnderTheDataRootsAndStoredRelativeToThem) {
+  const fs::path root = folder / "raw";
+  fs::create_directories(root / "m2");
+  std::ofstream(root / "m2" / "a.avi") << "video";
+  std::ofstream(root / "m2" / "b.avi") << "video";
+  const pipeline::DataRoots roots({root}, {});
+  const auto manifest = [&](const std::string& name, const std::string& file) {
+    return write(name, kHeader + "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n" +
+                           "m2,M,2024-01-02,2024-05-06 07:08:09,0," + file + "\n");
+  };
+  // An absolute path under a root is stored relative to it, with a note.
+  const fs::path absolute = manifest("absolute.csv", (root / "m2" / "b.avi").string());
+  auto entries = pipeline::read_manifest(absolute);
+  EXPECT_EQ(
+      pipeline::locate_files(entries, roots),
+      std::vector<std::string>{absolute.string() + " line 3: '" + (root / "m2" / "b.avi").string() +
+                               "' is stored relative to its data root, as 'm2/b.avi'"});
+  EXPECT_EQ(entries[0].files, (std::vector<std::string>{"m2/a.avi", "m2/b.avi"}));
+
+  const std::vector<Refusal> refusals = {
+      {"missing.csv", "m2/c.avi",
+       "FILE line 3: video file: data path 'm2/c.avi' exists under no data root (" + root.string() +
+           ")"},
+      {"outside.csv", (folder / "elsewhere.avi").string(),
+       "FILE line 3: video file: '" + (folder / "elsewhere.avi").string() +
+           "' lies under no data root (" + root.string() + ")"},
+      {"up.csv", "m2/../../raw/m2/a.avi",
+       "FILE line 3: video file: 'm2/../../raw/m2/a.avi' leads out of the data roots"},
+  };
+  for (const Refusal& refusal : refusals) {
+    SCOPED_TRACE(refusal.name);
+    const fs::path path = manifest(refusal.name, refusal.text);
+    auto refused = pipeline::read_manifest(path);
+    try {
+      pipeline::locate_files(refused, roots);
+      ADD_FAILURE() << "accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()), replace_all(refusal.error, "FILE", path.string()));
+    }
+  }
+}
+
+TEST_F(Manifest, TheCommandsAddADeviceAndIngestFilesUnderTheDataRoots) {
+  const fs::path root = folder / "raw";
+  fs::create_directories(root / "m2");
+  std::ofstream(root / "m2" / "a.avi") << "video";
+  const std::vector<std::string> environment = {"DATABASE_URL=" + fmtest::database_url(),
+                                                "FMPIPE_SCHEMA_PREFIX=" + prefix,
+                                                "FACEMAP_ROOT_DATA_DIR=" + root.string()};
+  const std::string fmpipe = std::string(FMPIPE_BINARY_DIR) + "/fmpipe";
+  const std::string header =
+      "subject,subject_birth_date,session_datetime,recording_id,device,file_path\n";
+  const auto before = counts();
+
+  const fs::path missing =
+      write("missing.csv", header + "m2,2024-01-02,2024-05-06 07:08:09,0,camera1,m2/b.avi\n");
+  auto result = fmtest::run_command({fmpipe, "ingest", missing.string()}, environment);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.output.find(missing.string() +
+                               " line 2: video file: data path 'm2/b.avi' exists under no data "
+                               "root (" +
+                               root.string() + ")"),
+            std::string::npos)
+      << result.output;
+
+  const fs::path manifest =
+      write("side.csv", header + "m2,2024-01-02,2024-05-06 07:08:09,0,camera1," +
+                            (root / "m2/a.avi").string() + "\n");
+  result = fmtest::run_command({fmpipe, "ingest", manifest.string()}, environment);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.output.find("device 'camera1' is not in lab.Device"), std::string::npos)
+      << result.output;
+  EXPECT_EQ(counts(), before);
+
+  result = fmtest::run_command(
+      {fmpipe, "device", "add", "camera1", "--modality", "video", "--description", "side camera"},
+      environment);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("added device camera1 (video)"), std::string::npos) << result.output;
+  result = fmtest::run_command({fmpipe, "ingest", manifest.string()}, environment);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("is stored relative to its data root, as 'm2/a.avi'"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("added 0 device(s), 1 subject(s), 1 session(s), 1 recording(s), "
+                               "1 file(s)"),
+            std::string::npos)
+      << result.output;
+  EXPECT_EQ(
+      (pipe->table("facial_behavior_estimation.VideoRecording.File") & dj::Row{{"subject", "m2"}})
+          .fetch1()
+          .get<std::string>("file_path"),
+      "m2/a.avi");
+  // Another description of an existing device is refused, naming both.
+  result = fmtest::run_command({fmpipe, "device", "add", "camera1", "--modality", "thermal"},
+                               environment);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.output.find("device 'camera1' is in lab.Device with modality 'video', not "
+                               "'thermal'"),
+            std::string::npos)
+      << result.output;
+}

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "dj/identifiers.hpp"
+#include "dj/jobs.hpp"
 #include "dj/sql.hpp"
 
 namespace dj {
@@ -36,6 +37,19 @@ std::vector<Column> referencing(pqxx::transaction_base& tx, const Column& parent
     children.push_back(
         {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
   return children;
+}
+
+/// The same column of `column`'s job table (a job table copies its target's key types, without a
+/// foreign key), when there is one.
+std::vector<Column> job_column(pqxx::transaction_base& tx, const Column& column) {
+  if (column.table.rfind("~", 0) == 0) return {};
+  const Column job{column.schema, job_table_name(column.table), column.name};
+  const bool exists = !tx.exec_params(
+                             "SELECT 1 FROM information_schema.columns WHERE "
+                             "table_schema = $1 AND table_name = $2 AND column_name = $3",
+                             job.schema, job.table, job.name)
+                           .empty();
+  return exists ? std::vector<Column>{job} : std::vector<Column>{};
 }
 
 /// The column's width (n of varchar(n) or char(n)) and whether it is varchar; throws naming it
@@ -101,6 +115,7 @@ std::vector<std::string> widen_column(pqxx::transaction_base& tx, const std::str
       changed.push_back(next.display());
     }
     for (Column& child : referencing(tx, next)) pending.push_back(std::move(child));
+    for (Column& job : job_column(tx, next)) pending.push_back(std::move(job));
   }
   return changed;
 }

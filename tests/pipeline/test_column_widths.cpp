@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "dj/alter.hpp"
+#include "dj/jobs.hpp"
 #include "dj/table.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/migrations.hpp"
@@ -92,6 +93,7 @@ TEST_F(ColumnWidths, PreviousDefinitionsAreWidenedWithTheKeysThatReferenceThem) 
                                  "camera0",
                                  {"m1/s1/face.avi"}}});
     pipeline::install_sql_helpers(previous);  // views over the columns to widen
+    dj::JobTable jobs(previous.table("facial_behavior_estimation.RecordingInfo"));
     // What a lab's identifier gets from the previous version: refused by the old width.
     EXPECT_THROW(
         previous.table("subject.Subject")
@@ -123,6 +125,9 @@ TEST_F(ColumnWidths, PreviousDefinitionsAreWidenedWithTheKeysThatReferenceThem) 
   EXPECT_EQ(column("facial_behavior_estimation", "video_recording__file", "file_path"),
             "character varying(1024) :varchar(1024):relative to a data root");
   EXPECT_EQ(column("facemap_inference", "__facemap_inference__body_part_position", "body_part"),
+            "character varying(64) :varchar(64):");
+  // A job table copies its target's key types, without a foreign key: it follows too.
+  EXPECT_EQ(column("facial_behavior_estimation", "~~recording_info", "subject"),
             "character varying(64) :varchar(64):");
 
   // The rows are kept, a lab's identifier now fits, and the views are back.

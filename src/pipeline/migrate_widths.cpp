@@ -60,9 +60,11 @@ std::vector<std::string> migrate_column_widths(Pipeline& pipe) {
   // install_sql_helpers() (fmpipe init runs it next) creates them again.
   const std::string views = pipe.prefix() + "views";
   for (const auto& row : tx.exec_params(
-           "SELECT viewname FROM pg_views WHERE schemaname = $1 ORDER BY viewname", views))
+           "SELECT viewname FROM pg_views WHERE schemaname = $1 ORDER BY viewname", views)) {
     tx.exec("DROP VIEW IF EXISTS " + dj::qualified_name(views, row[0].as<std::string>()) +
             " CASCADE");
+    spdlog::info("dropped the view {}.{} to widen its columns", views, row[0].as<std::string>());
+  }
   for (const Widening& w : pending) {
     for (const auto& column :
          dj::widen_column(tx, w.table.schema_name(), w.table.table_name(), w.column, w.type)) {

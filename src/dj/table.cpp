@@ -99,10 +99,11 @@ void Table::insert(const std::vector<Row>& rows, const InsertOptions& options) c
     return st;
   };
 
-  for (const auto& row : rows) detail::check_values(h, class_name(), row);
+  const std::string table_class = class_name();
+  for (const auto& row : rows) detail::check_values(h, table_class, row);
 
   connection().run([&](pqxx::transaction_base& tx) {
-    detail::check_parents(tx, h, class_name(), rows);
+    detail::check_parents(tx, h, table_class, rows);
     Statement current = prepare(rows.front());
     SqlFragment statement(current.head);
     size_t rows_in_statement = 0, bytes = 0;

@@ -41,6 +41,7 @@ struct RecordingEntry {
   std::vector<std::string> files;
   std::optional<int> session_id;  ///< Session.session_id; null when not given
   std::string origin;             ///< "<manifest> line N", for errors; empty when not from one
+  std::vector<std::string> file_origins;  ///< where each of `files` was given (as `origin`)
   /// lab.Device's modality and description of `device`: when the modality is given, ingest adds
   /// the device (or checks that lab.Device has it so); when not, lab.Device must have it.
   std::string device_modality, device_description;

@@ -235,6 +235,7 @@ std::vector<RecordingEntry> recordings_of(const std::vector<ManifestRow>& rows) 
             row, files_field(row), file,
             "is listed twice for recording " + key + " (also at " + earlier->second + ")"));
       entries[it->second].files.push_back(file);
+      entries[it->second].file_origins.push_back(row.where);
     }
   }
   return entries;

@@ -13,8 +13,11 @@ std::vector<std::string> locate_files(std::vector<RecordingEntry>& entries,
                                       const DataRoots& roots) {
   std::vector<std::string> notes;
   for (RecordingEntry& entry : entries) {
-    const std::string where = entry.origin.empty() ? "" : entry.origin + ": ";
-    for (std::string& file : entry.files) {
+    for (size_t i = 0; i < entry.files.size(); ++i) {
+      std::string& file = entry.files[i];
+      const std::string& origin =
+          i < entry.file_origins.size() ? entry.file_origins[i] : entry.origin;
+      const std::string where = origin.empty() ? "" : origin + ": ";
       try {
         fs::path stored = fs::path(file).lexically_normal();
         if (stored.is_absolute()) {

@@ -80,7 +80,9 @@ class ColumnWidths : public fmtest::PipelineTest {
 
 TEST_F(ColumnWidths, PreviousDefinitionsAreWidenedWithTheKeysThatReferenceThem) {
   declare_previous_version();
-  ASSERT_EQ(column("subject", "subject", "subject"), "character varying(8) :varchar(8):");
+  ASSERT_EQ(
+      column("subject", "subject", "subject"),
+      "character varying(8) :varchar(8):64 fits colony and LIMS ids and a prefixed UUID (36)");
   {
     pipeline::Pipeline previous(*connection, prefix);
     pipeline::ingest(previous, {{"m1",
@@ -123,7 +125,8 @@ TEST_F(ColumnWidths, PreviousDefinitionsAreWidenedWithTheKeysThatReferenceThem) 
   EXPECT_EQ(column("facial_behavior_estimation", "_facial_signal__motion_s_v_d", "subject"),
             "character varying(64) :varchar(64):");
   EXPECT_EQ(column("facial_behavior_estimation", "video_recording__file", "file_path"),
-            "character varying(1024) :varchar(1024):relative to a data root");
+            "character varying(1024) :varchar(1024):relative to a data root, 1024 for deep folder "
+            "trees");
   EXPECT_EQ(column("facemap_inference", "__facemap_inference__body_part_position", "body_part"),
             "character varying(64) :varchar(64):");
   // A job table copies its target's key types, without a foreign key: it follows too.
@@ -142,8 +145,10 @@ TEST_F(ColumnWidths, PreviousDefinitionsAreWidenedWithTheKeysThatReferenceThem) 
                            "camera0",
                            {"JAX-2024-0117/face.avi"}}});
   EXPECT_EQ(pipe.table("facial_behavior_estimation.VideoRecording").count(), 2);
-  pqxx::nontransaction work(connection->native());
-  EXPECT_EQ(work.exec1("SELECT count(*) FROM \"" + prefix + "views\".recording")[0].as<int>(), 2);
+  {
+    pqxx::nontransaction work(connection->native());
+    EXPECT_EQ(work.exec1("SELECT count(*) FROM \"" + prefix + "views\".recording")[0].as<int>(), 2);
+  }
   // Idempotent: nothing is left to widen.
   EXPECT_TRUE(pipeline::migrate_column_widths(pipe).empty());
 }

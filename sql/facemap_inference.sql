@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS "fm_facemap_inference"."#body_part" (
 PRIMARY KEY ("body_part")
 ) ;
 COMMENT ON TABLE "fm_facemap_inference"."#body_part" IS 'the 15 Facemap keypoints, in Facemap''s order';
-COMMENT ON COLUMN "fm_facemap_inference"."#body_part"."body_part" IS ':varchar(64):64 fits the part names of models a lab trains itself';
+COMMENT ON COLUMN "fm_facemap_inference"."#body_part"."body_part" IS ':varchar(64):up to 64 characters, for the part names of models a lab trains itself';
 COMMENT ON COLUMN "fm_facemap_inference"."#body_part"."body_part_description" IS ':varchar(1000):';
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('#body_part', 'body_part', 'fm_facemap_inference.#body_part.body_part');
 
@@ -20,7 +20,7 @@ PRIMARY KEY ("model_id")
 ) ;
 COMMENT ON TABLE "fm_facemap_inference"."facemap_model" IS '';
 COMMENT ON COLUMN "fm_facemap_inference"."facemap_model"."model_id" IS ':int32:';
-COMMENT ON COLUMN "fm_facemap_inference"."facemap_model"."model_name" IS ':varchar(128):often a weights file name with its training date';
+COMMENT ON COLUMN "fm_facemap_inference"."facemap_model"."model_name" IS ':varchar(128):up to 128 characters, often a weights file name with its training date';
 COMMENT ON COLUMN "fm_facemap_inference"."facemap_model"."model_description" IS ':varchar(1000):';
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('facemap_model', 'model_id', 'fm_facemap_inference.facemap_model.model_id');
 

@@ -36,7 +36,7 @@ COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."subje
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."file_id" IS ':int16:';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."file_path" IS ':varchar(1024):relative to a data root, 1024 for deep folder trees';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."file_path" IS ':varchar(1024):relative to a data root, up to 1024 characters for deep folder trees';
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('video_recording__file', 'subject', 'fm_subject.subject.subject');
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('video_recording__file', 'session_datetime', 'fm_session.session.session_datetime');
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('video_recording__file', 'recording_id', 'fm_facial_behavior_estimation.video_recording.recording_id');

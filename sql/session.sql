@@ -26,7 +26,7 @@ FOREIGN KEY ("subject", "session_datetime") REFERENCES "fm_session"."session" ("
 COMMENT ON TABLE "fm_session"."session_directory" IS '';
 COMMENT ON COLUMN "fm_session"."session_directory"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_session"."session_directory"."session_datetime" IS ':datetime:';
-COMMENT ON COLUMN "fm_session"."session_directory"."session_dir" IS ':varchar(1024):relative to a data root, 1024 for deep folder trees';
+COMMENT ON COLUMN "fm_session"."session_directory"."session_dir" IS ':varchar(1024):relative to a data root, up to 1024 characters for deep folder trees';
 INSERT INTO "fm_session"."~lineage" (table_name, attribute_name, lineage) VALUES ('session_directory', 'subject', 'fm_subject.subject.subject');
 INSERT INTO "fm_session"."~lineage" (table_name, attribute_name, lineage) VALUES ('session_directory', 'session_datetime', 'fm_session.session.session_datetime');
 

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS "fm_subject"."subject" (
 PRIMARY KEY ("subject")
 ) ;
 COMMENT ON TABLE "fm_subject"."subject" IS '';
-COMMENT ON COLUMN "fm_subject"."subject"."subject" IS ':varchar(64):64 fits colony and LIMS ids and a prefixed UUID (36)';
+COMMENT ON COLUMN "fm_subject"."subject"."subject" IS ':varchar(64):the lab identifier, up to 64 characters, for colony and LIMS ids or a UUID with a prefix';
 COMMENT ON COLUMN "fm_subject"."subject"."subject_nickname" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_subject"."subject"."sex" IS ':enum(''M'', ''F'', ''U''):';
 COMMENT ON COLUMN "fm_subject"."subject"."subject_birth_date" IS ':date:';

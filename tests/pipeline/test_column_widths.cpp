@@ -28,6 +28,9 @@ const std::map<std::string, std::string> kPreviousTypes = {
     {"model_name", "varchar(64)"},
     {"facemap_inference_output_dir", "varchar(255)"}};
 
+const std::string kSubjectComment =
+    "the lab identifier, up to 64 characters, for colony and LIMS ids or a UUID with a prefix";
+
 /// A definition with the previous version's types.
 std::string previous_definition(std::string definition) {
   for (const auto& [name, type] : kPreviousTypes) {
@@ -80,9 +83,8 @@ class ColumnWidths : public fmtest::PipelineTest {
 
 TEST_F(ColumnWidths, PreviousDefinitionsAreWidenedWithTheKeysThatReferenceThem) {
   declare_previous_version();
-  ASSERT_EQ(
-      column("subject", "subject", "subject"),
-      "character varying(8) :varchar(8):64 fits colony and LIMS ids and a prefixed UUID (36)");
+  ASSERT_EQ(column("subject", "subject", "subject"),
+            "character varying(8) :varchar(8):" + kSubjectComment);
   {
     pipeline::Pipeline previous(*connection, prefix);
     pipeline::ingest(previous, {{"m1",
@@ -120,13 +122,12 @@ TEST_F(ColumnWidths, PreviousDefinitionsAreWidenedWithTheKeysThatReferenceThem) 
     EXPECT_NE(std::find(widened.begin(), widened.end(), prefix + name), widened.end()) << name;
   }
   EXPECT_EQ(column("subject", "subject", "subject"),
-            "character varying(64) :varchar(64):64 fits colony and LIMS ids and a prefixed UUID "
-            "(36)");
+            "character varying(64) :varchar(64):" + kSubjectComment);
   EXPECT_EQ(column("facial_behavior_estimation", "_facial_signal__motion_s_v_d", "subject"),
             "character varying(64) :varchar(64):");
   EXPECT_EQ(column("facial_behavior_estimation", "video_recording__file", "file_path"),
-            "character varying(1024) :varchar(1024):relative to a data root, 1024 for deep folder "
-            "trees");
+            "character varying(1024) :varchar(1024):relative to a data root, up to 1024 characters "
+            "for deep folder trees");
   EXPECT_EQ(column("facemap_inference", "__facemap_inference__body_part_position", "body_part"),
             "character varying(64) :varchar(64):");
   // A job table copies its target's key types, without a foreign key: it follows too.

@@ -8,6 +8,7 @@
 #include <optional>
 #include <regex>
 
+#include "dj/calendar.hpp"
 #include "dj/table.hpp"
 #include "insert_check.hpp"
 #include "text.hpp"
@@ -17,11 +18,6 @@ namespace {
 
 /// Why a value cannot be stored: the text after the value in the message, or nothing.
 using Problem = std::optional<std::string>;
-
-/// The declared type as the message shows it: the core type when the catalog has one.
-std::string shown_type(const Attribute& a) {
-  return a.display_type();
-}
 
 /// The number in "varchar(32)" / "char(4)" / "decimal(8,3)" at `index` (0: first), or -1.
 long type_number(const std::string& type, int index) {
@@ -45,11 +41,12 @@ Problem text_problem(const Attribute& a, const Value& v) {
   } else if (v.holds<std::int64_t>()) {
     text = std::to_string(v.as<std::int64_t>());  // an id given as a number is its digits
   } else {
-    return "is not text (" + shown_type(a) + ")";
+    return "is not text (" + a.display_type() + ")";
   }
   const long limit = type_number(a.sql_type, 0);
   if (limit >= 0 && characters(text) > static_cast<size_t>(limit)) {
-    return "is " + std::to_string(characters(text)) + " characters, longer than " + shown_type(a);
+    return "is " + std::to_string(characters(text)) + " characters, longer than " +
+           a.display_type();
   }
   return std::nullopt;
 }
@@ -66,7 +63,7 @@ std::pair<std::int64_t, std::int64_t> integer_range(const Attribute& a) {
 }
 
 Problem integer_problem(const Attribute& a, const Value& v) {
-  const std::string not_integer = "is not an integer (" + shown_type(a) + ")";
+  const std::string not_integer = "is not an integer (" + a.display_type() + ")";
   std::int64_t number = 0;
   if (v.holds<std::int64_t>()) {
     number = v.as<std::int64_t>();
@@ -80,7 +77,7 @@ Problem integer_problem(const Attribute& a, const Value& v) {
     const char* begin = text.data() + (text.rfind('+', 0) == 0 ? 1 : 0);
     const auto [end, error] = std::from_chars(begin, text.data() + text.size(), number);
     if (error == std::errc::result_out_of_range)
-      return "is out of range for " + shown_type(a) + " (a 64-bit integer)";
+      return "is out of range for " + a.display_type() + " (a 64-bit integer)";
     if (error != std::errc() || end != text.data() + text.size() || begin == end)
       return not_integer;
   } else {
@@ -88,7 +85,7 @@ Problem integer_problem(const Attribute& a, const Value& v) {
   }
   const auto [low, high] = integer_range(a);
   if (number < low || number > high) {
-    return "is out of range for " + shown_type(a) + " (" + std::to_string(low) + " to " +
+    return "is out of range for " + a.display_type() + " (" + std::to_string(low) + " to " +
            std::to_string(high) + ")";
   }
   return std::nullopt;
@@ -105,20 +102,20 @@ Problem floating_problem(const Attribute& a, const Value& v) {
     char* end = nullptr;
     number = std::strtod(text.c_str(), &end);
     if (text.empty() || end != text.c_str() + text.size())
-      return "is not a number (" + shown_type(a) + ")";
+      return "is not a number (" + a.display_type() + ")";
   } else {
-    return "is not a number (" + shown_type(a) + ")";
+    return "is not a number (" + a.display_type() + ")";
   }
   const bool single = a.core_type == "float32" || a.sql_type == "real";
   if (std::isfinite(number) && std::fabs(number) > (single ? FLT_MAX : DBL_MAX))
-    return "is out of range for " + shown_type(a);
+    return "is out of range for " + a.display_type();
   return std::nullopt;
 }
 
 Problem decimal_problem(const Attribute& a, const Value& v) {
   const long precision = type_number(a.sql_type, 0);
   const long scale = std::max(0L, type_number(a.sql_type, 1));
-  const std::string not_number = "is not a decimal number (" + shown_type(a) + ")";
+  const std::string not_number = "is not a decimal number (" + a.display_type() + ")";
   long integer_digits = 0;
   if (v.holds<std::int64_t>() || v.holds<double>()) {
     const double d = v.holds<double>() ? v.as<double>() : static_cast<double>(v.as<std::int64_t>());
@@ -138,7 +135,7 @@ Problem decimal_problem(const Attribute& a, const Value& v) {
     return not_number;
   }
   if (precision > 0 && integer_digits > precision - scale) {
-    return "is out of range for " + shown_type(a) + " (at most " +
+    return "is out of range for " + a.display_type() + " (at most " +
            std::to_string(precision - scale) + " digits before the point)";
   }
   return std::nullopt;
@@ -154,7 +151,7 @@ Problem boolean_problem(const Attribute& a, const Value& v) {
                                       std::regex::icase);
     if (std::regex_match(v.as<std::string>(), spellings)) return std::nullopt;
   }
-  return "is not a boolean (" + shown_type(a) + ": true, false, 1 or 0)";
+  return "is not a boolean (" + a.display_type() + ": true, false, 1 or 0)";
 }
 
 Problem enum_problem(const Attribute& a, const Value& v) {
@@ -165,13 +162,6 @@ Problem enum_problem(const Attribute& a, const Value& v) {
   std::vector<std::string> quoted;
   for (const auto& allowed : a.enum_values) quoted.push_back("'" + allowed + "'");
   return "is not one of " + join(quoted, ", ");
-}
-
-bool calendar_day(int year, int month, int day) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return false;
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
 /// Dates and times in ISO 8601 only: PostgreSQL also reads "05/06/2024" (month first or day
@@ -197,7 +187,7 @@ Problem temporal_problem(const Attribute& a, const Value& v) {
     return std::nullopt;
   }
   if (!std::regex_match(text, m, a.category == TypeCategory::date ? date : datetime) ||
-      !calendar_day(number(1), number(2), number(3)))
+      !is_calendar_day(number(1), number(2), number(3)))
     return wrong;
   if (a.category == TypeCategory::datetime && (number(4) > 23 || number(5) > 59 || number(6) > 59))
     return wrong;
@@ -208,7 +198,7 @@ Problem uuid_problem(const Attribute& a, const Value& v) {
   static const std::regex pattern(
       R"(^\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?$)");
   if (v.holds<std::string>() && std::regex_match(v.as<std::string>(), pattern)) return std::nullopt;
-  return "is not a UUID (" + shown_type(a) + ")";
+  return "is not a UUID (" + a.display_type() + ")";
 }
 
 Problem value_problem(const Attribute& a, const Value& v) {
@@ -233,15 +223,16 @@ Problem value_problem(const Attribute& a, const Value& v) {
       return uuid_problem(a, v);
     case TypeCategory::blob:
       return v.holds<Blob>() ? Problem()
-                             : "is not a dj::Blob (" + shown_type(a) + ", see dj/blob.hpp)";
+                             : "is not a dj::Blob (" + a.display_type() + ", see dj/blob.hpp)";
     case TypeCategory::attach:
-      return v.holds<Attachment>() ? Problem() : "is not a dj::Attachment (" + shown_type(a) + ")";
+      return v.holds<Attachment>() ? Problem()
+                                   : "is not a dj::Attachment (" + a.display_type() + ")";
     case TypeCategory::bytes:
-      return v.holds<Bytes>() ? Problem() : "is not dj::Bytes (" + shown_type(a) + ")";
+      return v.holds<Bytes>() ? Problem() : "is not dj::Bytes (" + a.display_type() + ")";
     case TypeCategory::json:
       return v.holds<nlohmann::json>() || v.holds<std::string>()
                  ? Problem()
-                 : "is not JSON (" + shown_type(a) + ")";
+                 : "is not JSON (" + a.display_type() + ")";
   }
   return std::nullopt;
 }

@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "dj/calendar.hpp"
 #include "dj/sql.hpp"
 #include "dj/table.hpp"
 
@@ -90,14 +91,6 @@ std::optional<int> parse_int(const std::string& text) {
   return value;
 }
 
-/// Whether the day exists (std::chrono's calendar is not built with LibTorch's pre-C++11 ABI).
-bool calendar_day(int year, int month, int day) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return false;
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-}
-
 /// "YYYY-MM-DD" or, where `time` is allowed, "YYYY-MM-DD HH:MM:SS" (or with ISO's 'T'), as
 /// "YYYY-MM-DD HH:MM:SS" so that rows of one session compare equal however they write it;
 /// nothing for any other form (a day-first or month-first date is not guessed at).
@@ -105,7 +98,7 @@ std::optional<std::string> iso_date(const std::string& text, bool time) {
   static const std::regex pattern(R"(^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2}))?$)");
   std::smatch m;
   if (!std::regex_match(text, m, pattern) || (m[4].matched && !time)) return std::nullopt;
-  if (!calendar_day(std::stoi(m[1].str()), std::stoi(m[2].str()), std::stoi(m[3].str())))
+  if (!dj::is_calendar_day(std::stoi(m[1].str()), std::stoi(m[2].str()), std::stoi(m[3].str())))
     return std::nullopt;
   if (!time) return text;
   if (!m[4].matched) return text + " 00:00:00";

@@ -72,12 +72,9 @@ void Table::insert(const std::vector<Row>& rows, const InsertOptions& options) c
     Statement st;
     st.names = row.names();
     for (const auto& name : st.names) {
-      if (h.has(name)) {
+      if (h.has(name)) {  // the others were refused before, unless ignore_extra_fields is set
         st.columns.push_back(name);
         st.attributes.push_back(&h.at(name));
-      } else if (!options.ignore_extra_fields) {
-        throw std::invalid_argument("insert into " + class_name() + ": it has no attribute '" +
-                                    name + "'");
       }
     }
     if (st.columns.empty())
@@ -100,7 +97,14 @@ void Table::insert(const std::vector<Row>& rows, const InsertOptions& options) c
   };
 
   const std::string table_class = class_name();
-  for (const auto& row : rows) detail::check_values(h, table_class, row);
+  for (const auto& row : rows) {
+    for (const auto& name : row.names()) {
+      if (!options.ignore_extra_fields && !h.has(name))
+        throw std::invalid_argument("insert into " + table_class + ": it has no attribute '" +
+                                    name + "'");
+    }
+    detail::check_values(h, table_class, row);
+  }
 
   connection().run([&](pqxx::transaction_base& tx) {
     detail::check_parents(tx, h, table_class, rows);

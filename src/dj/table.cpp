@@ -103,8 +103,8 @@ void Table::insert(const std::vector<Row>& rows, const InsertOptions& options) c
         throw std::invalid_argument("insert into " + table_class + ": it has no attribute '" +
                                     name + "'");
     }
-    detail::check_values(h, table_class, row);
   }
+  detail::check_values(h, table_class, rows);
 
   connection().run([&](pqxx::transaction_base& tx) {
     detail::check_parents(tx, h, table_class, rows);

@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 #include <regex>
+#include <unordered_map>
 
 #include "dj/calendar.hpp"
 #include "dj/table.hpp"
@@ -34,7 +35,17 @@ size_t characters(const std::string& text) {
   return count;
 }
 
-Problem text_problem(const Attribute& a, const Value& v) {
+/// What values of one attribute are checked against, read from its type once per insert() call.
+struct Limits {
+  long width = -1;  ///< n of varchar(n) / char(n), or of decimal(n, s); -1: none
+  long scale = 0;   ///< s of decimal(n, s)
+};
+
+Limits limits_of(const Attribute& a) {
+  return {type_number(a.sql_type, 0), std::max(0L, type_number(a.sql_type, 1))};
+}
+
+Problem text_problem(const Attribute& a, const Limits& limits, const Value& v) {
   std::string text;
   if (v.holds<std::string>()) {
     text = v.as<std::string>();
@@ -43,7 +54,7 @@ Problem text_problem(const Attribute& a, const Value& v) {
   } else {
     return "is not text (" + a.display_type() + ")";
   }
-  const long limit = type_number(a.sql_type, 0);
+  const long limit = limits.width;
   if (limit >= 0 && characters(text) > static_cast<size_t>(limit)) {
     return "is " + std::to_string(characters(text)) + " characters, longer than " +
            a.display_type();
@@ -112,9 +123,9 @@ Problem floating_problem(const Attribute& a, const Value& v) {
   return std::nullopt;
 }
 
-Problem decimal_problem(const Attribute& a, const Value& v) {
-  const long precision = type_number(a.sql_type, 0);
-  const long scale = std::max(0L, type_number(a.sql_type, 1));
+Problem decimal_problem(const Attribute& a, const Limits& limits, const Value& v) {
+  const long precision = limits.width;
+  const long scale = limits.scale;
   const std::string not_number = "is not a decimal number (" + a.display_type() + ")";
   long integer_digits = 0;
   if (v.holds<std::int64_t>() || v.holds<double>()) {
@@ -201,16 +212,16 @@ Problem uuid_problem(const Attribute& a, const Value& v) {
   return "is not a UUID (" + a.display_type() + ")";
 }
 
-Problem value_problem(const Attribute& a, const Value& v) {
+Problem value_problem(const Attribute& a, const Limits& limits, const Value& v) {
   switch (a.category) {
     case TypeCategory::string:
-      return text_problem(a, v);
+      return text_problem(a, limits, v);
     case TypeCategory::integer:
       return integer_problem(a, v);
     case TypeCategory::floating:
       return floating_problem(a, v);
     case TypeCategory::decimal:
-      return decimal_problem(a, v);
+      return decimal_problem(a, limits, v);
     case TypeCategory::boolean:
       return boolean_problem(a, v);
     case TypeCategory::enumeration:
@@ -239,23 +250,37 @@ Problem value_problem(const Attribute& a, const Value& v) {
 
 }  // namespace
 
-void check_values(const Heading& heading, const std::string& class_name, const Row& row) {
-  for (const Attribute& a : heading.attributes) {
-    const std::string where = class_name + "." + a.name + ": ";
-    const bool required = !a.nullable && !a.default_sql;
-    if (!row.has(a.name)) {
-      if (required)
-        throw InsertError(where + "missing; the attribute is required (not nullable, no default)");
-      continue;
+void check_values(const Heading& heading, const std::string& class_name,
+                  const std::vector<Row>& rows) {
+  const auto& attributes = heading.attributes;
+  std::vector<Limits> limits;
+  std::unordered_map<std::string, size_t> position;
+  for (size_t i = 0; i < attributes.size(); ++i) {
+    limits.push_back(limits_of(attributes[i]));
+    position.emplace(attributes[i].name, i);
+  }
+  const auto refuse = [&](const Attribute& a, const std::string& what) {
+    throw InsertError(class_name + "." + a.name + ": " + what);
+  };
+  std::vector<bool> given(attributes.size());
+  for (const Row& row : rows) {
+    std::fill(given.begin(), given.end(), false);
+    for (size_t v = 0; v < row.size(); ++v) {
+      const auto it = position.find(row.names()[v]);
+      if (it == position.end()) continue;  // insert() refuses or drops it
+      const Attribute& a = attributes[it->second];
+      const Value& value = row.values()[v];
+      given[it->second] = !value.is_null();
+      if (value.is_null()) continue;
+      if (const Problem problem = value_problem(a, limits[it->second], value))
+        refuse(a, value.to_display() + " " + *problem);
     }
-    const Value& value = row[a.name];
-    if (value.is_null()) {
-      if (required)
-        throw InsertError(where + "NULL; the attribute is required (not nullable, no default)");
-      continue;
+    for (size_t i = 0; i < attributes.size(); ++i) {
+      const Attribute& a = attributes[i];
+      if (given[i] || a.nullable || a.default_sql) continue;
+      refuse(a, std::string(row.has(a.name) ? "NULL" : "missing") +
+                    "; the attribute is required (not nullable, no default)");
     }
-    if (const Problem problem = value_problem(a, value))
-      throw InsertError(where + value.to_display() + " " + *problem);
   }
 }
 

@@ -13,6 +13,7 @@
 #include "pipeline/ingest.hpp"
 #include "pipeline/migrations.hpp"
 #include "pipeline/sql_helpers.hpp"
+#include "support/command.hpp"
 #include "support/pipeline_test.hpp"
 
 namespace {
@@ -152,6 +153,28 @@ TEST_F(ColumnWidths, PreviousDefinitionsAreWidenedWithTheKeysThatReferenceThem) 
   }
   // Idempotent: nothing is left to widen.
   EXPECT_TRUE(pipeline::migrate_column_widths(pipe).empty());
+}
+
+TEST_F(ColumnWidths, InitMigratesAPreviousDatabase) {
+  declare_previous_version();
+  {
+    pipeline::Pipeline previous(*connection, prefix);
+    pipeline::install_sql_helpers(previous);
+  }
+  const std::vector<std::string> environment = {"DATABASE_URL=" + fmtest::database_url(),
+                                                "FMPIPE_SCHEMA_PREFIX=" + prefix};
+  const std::string fmpipe = std::string(FMPIPE_BINARY_DIR) + "/fmpipe";
+  auto result = fmtest::run_command({fmpipe, "init"}, environment);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  // subject in 19 tables, device in 2, body_part in 3, and five columns of their own.
+  EXPECT_NE(result.output.find("widened 29 column(s) to today's definitions"), std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find(prefix + "views (SQL helpers)"), std::string::npos) << result.output;
+  EXPECT_EQ(column("facial_behavior_estimation", "_facial_signal__region", "subject"),
+            "character varying(64) :varchar(64):");
+  result = fmtest::run_command({fmpipe, "init"}, environment);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(result.output.find("widened"), std::string::npos) << result.output;
 }
 
 TEST_F(ColumnWidths, NothingIsNarrowedAndOnlyTextIsWidened) {

@@ -399,6 +399,11 @@ dj::Row recording_key(const RecordingEntry& entry) {
 
 namespace {
 
+/// A refusal already named by the manifest line it concerns (a file's own line).
+struct LocatedError : dj::InsertError {
+  using dj::InsertError::InsertError;
+};
+
 /// The tables ingest writes, and what it has added to them.
 struct IngestTables {
   Pipeline& pipe;
@@ -414,10 +419,9 @@ void ensure_device(IngestTables& tables, const RecordingEntry& e) {
     return;
   }
   if ((tables.device & dj::Row{{"device", e.device}}).exists()) return;
-  std::vector<std::string> known;
-  for (const auto& row : tables.device.fetch()) known.push_back(row.get<std::string>("device"));
   std::string listed;
-  for (const auto& name : known) listed += (listed.empty() ? "" : ", ") + name;
+  for (const auto& row : tables.device.fetch())
+    listed += (listed.empty() ? "" : ", ") + row.get<std::string>("device");
   throw dj::InsertError("device '" + e.device + "' is not in lab.Device (it has: " + listed +
                         "); add it with `fmpipe device add " + e.device +
                         " --modality video --description TEXT`, or give the manifest modality "
@@ -458,7 +462,12 @@ void ingest_entry(IngestTables& tables, const RecordingEntry& e) {
     dj::Row file_row = recording_key(e);
     file_row.set("file_id", static_cast<int>(i));
     file_row.set("file_path", e.files[i]);
-    tables.file.insert1(file_row);
+    try {
+      tables.file.insert1(file_row);
+    } catch (const dj::InsertError& error) {
+      if (i >= e.file_origins.size()) throw;
+      throw LocatedError(e.file_origins[i] + ": " + error.what());
+    }
     ++tables.counts.files;
   }
 }
@@ -478,6 +487,8 @@ IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries) 
   for (const auto& e : entries) {
     try {
       ingest_entry(tables, e);
+    } catch (const LocatedError&) {
+      throw;
     } catch (const dj::InsertError& error) {
       // A value that does not fit (a new subject without a birth date, an id too long) or a
       // device lab.Device lacks is named by the manifest row it came from.

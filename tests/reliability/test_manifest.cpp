@@ -206,6 +206,11 @@ TEST_F(Manifest, ValuesThatDoNotFitTheTablesAreNamedByTheirLine) {
            std::string(1030, 'f') + ".avi]}\n",
        "FILE line 2 (recordings[0]): VideoRecording.File.file_path: 'm2/" + std::string(77, 'f') +
            "'... (1037 bytes) is 1037 characters, longer than varchar(1024)"},
+      {"long_second_file.csv",
+       kHeader + "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n" +
+           "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/" + std::string(1030, 'f') + ".avi\n",
+       "FILE line 3: VideoRecording.File.file_path: 'm2/" + std::string(77, 'f') +
+           "'... (1037 bytes) is 1037 characters, longer than varchar(1024)"},
       {"no_birth_date.csv",
        "subject,session_datetime,recording_id,file_path\nm2,2024-05-06 07:08:09,0,m2/a.avi\n",
        "FILE line 2: Subject.subject_birth_date: NULL; the attribute is required (not nullable, "

@@ -3,47 +3,47 @@
 CREATE SCHEMA "fm_facial_behavior_estimation";
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."video_recording" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
-"device" varchar(32) NOT NULL,
+"device" varchar(64) NOT NULL,
 PRIMARY KEY ("subject", "session_datetime", "recording_id"),
 FOREIGN KEY ("subject", "session_datetime") REFERENCES "fm_session"."session" ("subject", "session_datetime") ON UPDATE CASCADE ON DELETE RESTRICT,
 FOREIGN KEY ("device") REFERENCES "fm_lab"."#device" ("device") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 CREATE INDEX "idx_video_recording_device" ON "fm_facial_behavior_estimation"."video_recording" ("device");
 COMMENT ON TABLE "fm_facial_behavior_estimation"."video_recording" IS 'one recording session of one camera';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording"."recording_id" IS ':int32:';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording"."device" IS ':varchar(32):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording"."device" IS ':varchar(64):';
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('video_recording', 'subject', 'fm_subject.subject.subject');
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('video_recording', 'session_datetime', 'fm_session.session.session_datetime');
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('video_recording', 'recording_id', 'fm_facial_behavior_estimation.video_recording.recording_id');
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('video_recording', 'device', 'fm_lab.#device.device');
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."video_recording__file" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "file_id" smallint NOT NULL,
-"file_path" varchar(255) NOT NULL,
+"file_path" varchar(1024) NOT NULL,
 PRIMARY KEY ("subject", "session_datetime", "recording_id", "file_id"),
 FOREIGN KEY ("subject", "session_datetime", "recording_id") REFERENCES "fm_facial_behavior_estimation"."video_recording" ("subject", "session_datetime", "recording_id") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."video_recording__file" IS 'the recording''s files, in time order';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."file_id" IS ':int16:';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."file_path" IS ':varchar(255):relative to a data root';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."video_recording__file"."file_path" IS ':varchar(1024):relative to a data root, up to 1024 characters for deep folder trees';
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('video_recording__file', 'subject', 'fm_subject.subject.subject');
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('video_recording__file', 'session_datetime', 'fm_session.session.session_datetime');
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('video_recording__file', 'recording_id', 'fm_facial_behavior_estimation.video_recording.recording_id');
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('video_recording__file', 'file_id', 'fm_facial_behavior_estimation.video_recording__file.file_id');
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."_recording_info" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "px_height" integer NOT NULL,
@@ -56,7 +56,7 @@ PRIMARY KEY ("subject", "session_datetime", "recording_id"),
 FOREIGN KEY ("subject", "session_datetime", "recording_id") REFERENCES "fm_facial_behavior_estimation"."video_recording" ("subject", "session_datetime", "recording_id") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."_recording_info" IS 'read from the video files themselves';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."_recording_info"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."_recording_info"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_recording_info"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_recording_info"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_recording_info"."px_height" IS ':int32:';
@@ -71,11 +71,11 @@ INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_na
 
 CREATE TYPE "fm_facial_behavior_estimation"."enum_173a4515" AS ENUM ('load', 'trigger');
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."facemap_task" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "facemap_task_id" smallint NOT NULL,
-"facemap_output_dir" varchar(255) NOT NULL DEFAULT '',
+"facemap_output_dir" varchar(1024) NOT NULL DEFAULT '',
 "task_mode" "fm_facial_behavior_estimation"."enum_173a4515" NOT NULL DEFAULT 'load',
 "facemap_params" bytea NOT NULL,
 "do_mot_svd" boolean NOT NULL DEFAULT '1',
@@ -85,11 +85,11 @@ PRIMARY KEY ("subject", "session_datetime", "recording_id", "facemap_task_id"),
 FOREIGN KEY ("subject", "session_datetime", "recording_id") REFERENCES "fm_facial_behavior_estimation"."video_recording" ("subject", "session_datetime", "recording_id") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."facemap_task" IS 'pairs a recording with processing parameters';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."facemap_task"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."facemap_task"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."facemap_task"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."facemap_task"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."facemap_task"."facemap_task_id" IS ':int16:';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."facemap_task"."facemap_output_dir" IS ':varchar(255):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."facemap_task"."facemap_output_dir" IS ':varchar(1024):relative to a data root (see pipeline/task_paths.hpp)';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."facemap_task"."task_mode" IS ':enum(''load'', ''trigger''):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."facemap_task"."facemap_params" IS ':<blob>:dict: sbin, rois (list of dicts), ...';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."facemap_task"."do_mot_svd" IS ':bool:';
@@ -101,7 +101,7 @@ INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_na
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('facemap_task', 'facemap_task_id', 'fm_facial_behavior_estimation.facemap_task.facemap_task_id');
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."__facemap_processing" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "facemap_task_id" smallint NOT NULL,
@@ -111,7 +111,7 @@ PRIMARY KEY ("subject", "session_datetime", "recording_id", "facemap_task_id"),
 FOREIGN KEY ("subject", "session_datetime", "recording_id", "facemap_task_id") REFERENCES "fm_facial_behavior_estimation"."facemap_task" ("subject", "session_datetime", "recording_id", "facemap_task_id") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."__facemap_processing" IS 'runs (trigger) or finds (load) the analysis';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."__facemap_processing"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."__facemap_processing"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."__facemap_processing"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."__facemap_processing"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."__facemap_processing"."facemap_task_id" IS ':int16:';
@@ -123,7 +123,7 @@ INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_na
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('__facemap_processing', 'facemap_task_id', 'fm_facial_behavior_estimation.facemap_task.facemap_task_id');
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."_facial_signal" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "facemap_task_id" smallint NOT NULL,
@@ -131,7 +131,7 @@ PRIMARY KEY ("subject", "session_datetime", "recording_id", "facemap_task_id"),
 FOREIGN KEY ("subject", "session_datetime", "recording_id", "facemap_task_id") REFERENCES "fm_facial_behavior_estimation"."__facemap_processing" ("subject", "session_datetime", "recording_id", "facemap_task_id") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."_facial_signal" IS 'results of the SVD analysis';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal"."facemap_task_id" IS ':int16:';
@@ -141,7 +141,7 @@ INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_na
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('_facial_signal', 'facemap_task_id', 'fm_facial_behavior_estimation.facemap_task.facemap_task_id');
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."_facial_signal__region" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "facemap_task_id" smallint NOT NULL,
@@ -156,7 +156,7 @@ PRIMARY KEY ("subject", "session_datetime", "recording_id", "facemap_task_id", "
 FOREIGN KEY ("subject", "session_datetime", "recording_id", "facemap_task_id") REFERENCES "fm_facial_behavior_estimation"."_facial_signal" ("subject", "session_datetime", "recording_id", "facemap_task_id") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."_facial_signal__region" IS '';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__region"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__region"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__region"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__region"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__region"."facemap_task_id" IS ':int16:';
@@ -174,7 +174,7 @@ INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_na
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('_facial_signal__region', 'roi_no', 'fm_facial_behavior_estimation._facial_signal__region.roi_no');
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."_facial_signal__motion_s_v_d" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "facemap_task_id" smallint NOT NULL,
@@ -187,7 +187,7 @@ PRIMARY KEY ("subject", "session_datetime", "recording_id", "facemap_task_id", "
 FOREIGN KEY ("subject", "session_datetime", "recording_id", "facemap_task_id", "roi_no") REFERENCES "fm_facial_behavior_estimation"."_facial_signal__region" ("subject", "session_datetime", "recording_id", "facemap_task_id", "roi_no") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."_facial_signal__motion_s_v_d" IS '';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__motion_s_v_d"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__motion_s_v_d"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__motion_s_v_d"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__motion_s_v_d"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__motion_s_v_d"."facemap_task_id" IS ':int16:';
@@ -204,7 +204,7 @@ INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_na
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('_facial_signal__motion_s_v_d', 'component_id', 'fm_facial_behavior_estimation._facial_signal__motion_s_v_d.component_id');
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."_facial_signal__movie_s_v_d" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "facemap_task_id" smallint NOT NULL,
@@ -217,7 +217,7 @@ PRIMARY KEY ("subject", "session_datetime", "recording_id", "facemap_task_id", "
 FOREIGN KEY ("subject", "session_datetime", "recording_id", "facemap_task_id", "roi_no") REFERENCES "fm_facial_behavior_estimation"."_facial_signal__region" ("subject", "session_datetime", "recording_id", "facemap_task_id", "roi_no") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."_facial_signal__movie_s_v_d" IS '';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__movie_s_v_d"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__movie_s_v_d"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__movie_s_v_d"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__movie_s_v_d"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__movie_s_v_d"."facemap_task_id" IS ':int16:';
@@ -234,7 +234,7 @@ INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_na
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('_facial_signal__movie_s_v_d', 'component_id', 'fm_facial_behavior_estimation._facial_signal__movie_s_v_d.component_id');
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."_facial_signal__summary" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "facemap_task_id" smallint NOT NULL,
@@ -245,7 +245,7 @@ PRIMARY KEY ("subject", "session_datetime", "recording_id", "facemap_task_id"),
 FOREIGN KEY ("subject", "session_datetime", "recording_id", "facemap_task_id") REFERENCES "fm_facial_behavior_estimation"."_facial_signal" ("subject", "session_datetime", "recording_id", "facemap_task_id") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."_facial_signal__summary" IS '';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__summary"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__summary"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__summary"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__summary"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__summary"."facemap_task_id" IS ':int16:';
@@ -258,7 +258,7 @@ INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_na
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('_facial_signal__summary', 'facemap_task_id', 'fm_facial_behavior_estimation.facemap_task.facemap_task_id');
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."_facial_signal__pupil" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "facemap_task_id" smallint NOT NULL,
@@ -273,7 +273,7 @@ PRIMARY KEY ("subject", "session_datetime", "recording_id", "facemap_task_id", "
 FOREIGN KEY ("subject", "session_datetime", "recording_id", "facemap_task_id", "roi_no") REFERENCES "fm_facial_behavior_estimation"."_facial_signal__region" ("subject", "session_datetime", "recording_id", "facemap_task_id", "roi_no") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."_facial_signal__pupil" IS 'pupil regions (new)';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__pupil"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__pupil"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__pupil"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__pupil"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__pupil"."facemap_task_id" IS ':int16:';
@@ -291,7 +291,7 @@ INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_na
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('_facial_signal__pupil', 'roi_no', 'fm_facial_behavior_estimation._facial_signal__region.roi_no');
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."_facial_signal__blink" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "facemap_task_id" smallint NOT NULL,
@@ -301,7 +301,7 @@ PRIMARY KEY ("subject", "session_datetime", "recording_id", "facemap_task_id", "
 FOREIGN KEY ("subject", "session_datetime", "recording_id", "facemap_task_id", "roi_no") REFERENCES "fm_facial_behavior_estimation"."_facial_signal__region" ("subject", "session_datetime", "recording_id", "facemap_task_id", "roi_no") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."_facial_signal__blink" IS 'blink regions (new)';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__blink"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__blink"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__blink"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__blink"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__blink"."facemap_task_id" IS ':int16:';
@@ -314,7 +314,7 @@ INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_na
 INSERT INTO "fm_facial_behavior_estimation"."~lineage" (table_name, attribute_name, lineage) VALUES ('_facial_signal__blink', 'roi_no', 'fm_facial_behavior_estimation._facial_signal__region.roi_no');
 
 CREATE TABLE IF NOT EXISTS "fm_facial_behavior_estimation"."_facial_signal__running" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "facemap_task_id" smallint NOT NULL,
@@ -325,7 +325,7 @@ PRIMARY KEY ("subject", "session_datetime", "recording_id", "facemap_task_id", "
 FOREIGN KEY ("subject", "session_datetime", "recording_id", "facemap_task_id", "roi_no") REFERENCES "fm_facial_behavior_estimation"."_facial_signal__region" ("subject", "session_datetime", "recording_id", "facemap_task_id", "roi_no") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facial_behavior_estimation"."_facial_signal__running" IS 'running regions (new)';
-COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__running"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__running"."subject" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__running"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__running"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facial_behavior_estimation"."_facial_signal__running"."facemap_task_id" IS ':int16:';

@@ -4,7 +4,7 @@ CREATE SCHEMA "fm_subject";
 
 CREATE TYPE "fm_subject"."enum_e54fc739" AS ENUM ('M', 'F', 'U');
 CREATE TABLE IF NOT EXISTS "fm_subject"."subject" (
-"subject" varchar(8) NOT NULL,
+"subject" varchar(64) NOT NULL,
 "subject_nickname" varchar(64) NOT NULL DEFAULT '',
 "sex" "fm_subject"."enum_e54fc739" NOT NULL,
 "subject_birth_date" date NOT NULL,
@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS "fm_subject"."subject" (
 PRIMARY KEY ("subject")
 ) ;
 COMMENT ON TABLE "fm_subject"."subject" IS '';
-COMMENT ON COLUMN "fm_subject"."subject"."subject" IS ':varchar(8):';
+COMMENT ON COLUMN "fm_subject"."subject"."subject" IS ':varchar(64):the lab identifier, up to 64 characters, for colony and LIMS ids or a UUID with a prefix';
 COMMENT ON COLUMN "fm_subject"."subject"."subject_nickname" IS ':varchar(64):';
 COMMENT ON COLUMN "fm_subject"."subject"."sex" IS ':enum(''M'', ''F'', ''U''):';
 COMMENT ON COLUMN "fm_subject"."subject"."subject_birth_date" IS ':date:';

@@ -39,6 +39,10 @@ std::string part_table_name(const std::string& master_table, const std::string& 
 /// unrecognised names. Sets `master_table` to the master's name for parts.
 Tier tier_of_table_name(const std::string& table_name, std::string* master_table = nullptr);
 
+/// The class name a table name denotes: "#device" -> "Device", "_facial_signal__region" ->
+/// "FacialSignal.Region". Throws as tier_of_table_name() does.
+std::string class_name_of_table(const std::string& table_name);
+
 /// True for names DataJoint can read as a table (not ~lineage, ~~jobs, or odd names).
 bool is_user_table_name(const std::string& table_name);
 

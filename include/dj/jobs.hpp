@@ -43,6 +43,10 @@ struct JobProgress {
   long long warned = 0;  ///< done with warnings (kept as 'success' rows holding them)
 };
 
+/// The name of a target table's job table: "~~facial_signal" for "__facial_signal", as
+/// datajoint-python names it.
+std::string job_table_name(const std::string& target_table);
+
 /// The job table of one target table; created on first use.
 class JobTable {
  public:

@@ -2,6 +2,7 @@
 // A base table: a Query over one table plus insert, update, drop and describe.
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,16 @@
 #include "dj/identifiers.hpp"
 
 namespace dj {
+
+/// A row that insert() refuses before it sends any SQL: a value its attribute cannot hold (too
+/// long, of another type, out of range, not one of an enum's values), a required attribute left
+/// out, or a parent row that does not exist. The message names the table by its class name, the
+/// attribute, the value and the limit, e.g.
+/// "Subject.subject: 'JAX-2024-0117-...' is 70 characters, longer than varchar(64)".
+class InsertError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
 
 /// Options of insert() and insert1().
 struct InsertOptions {
@@ -34,7 +45,10 @@ class Table : public Query {
   const std::string& master_table_name() const { return master_; }
 
   void insert1(const Row& row, const InsertOptions& options = {}) const;
-  /// Inserts rows in one transaction (all or none): multi-row statements, or COPY for many rows.
+  /// Inserts rows in one transaction (all or none), in multi-row statements. Every value is
+  /// checked against its attribute's type and every parent row is looked up first: a row that
+  /// cannot be stored throws InsertError and nothing of the call is inserted. A NULL value of an
+  /// attribute that is not nullable but has a default takes the default, as in DataJoint.
   void insert(const std::vector<Row>& rows, const InsertOptions& options = {}) const;
   /// Changes secondary attributes of the one row with the row's primary key.
   void update1(const Row& row) const;

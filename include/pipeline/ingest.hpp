@@ -4,12 +4,13 @@
 //
 // CSV: one row per video file, with a header naming the columns subject, session_datetime,
 // recording_id and file_path, and any of sex, subject_birth_date, subject_nickname, session_id,
-// session_dir and device; rows with the same subject, session_datetime and recording_id,
+// session_dir, device, and the device's modality and device_description (which add it to
+// lab.Device); rows with the same subject, session_datetime and recording_id,
 // wherever they stand, are the files of one recording, in time order.
 // YAML or JSON: {"recordings": [{"subject": ..., "sex": ..., "subject_birth_date": ...,
 //   "session_datetime": ..., "session_dir": ..., "recording_id": 0, "device": "camera0",
 //   "files": ["rel/path1.avi", "rel/path2.avi"]}, ...]} (recording_id defaults to 0).
-// File paths are relative to a data root (FACEMAP_ROOT_DATA_DIR).
+// File paths are relative to a data root (FACEMAP_ROOT_DATA_DIR); locate_files() checks them.
 //
 // Manifests are strict, so that nothing a lab wrote is dropped or misread: an unknown column
 // or key, a value that is not of its kind (dates ISO 8601: YYYY-MM-DD, and YYYY-MM-DD
@@ -22,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/paths.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace pipeline {
@@ -39,7 +41,21 @@ struct RecordingEntry {
   std::vector<std::string> files;
   std::optional<int> session_id;  ///< Session.session_id; null when not given
   std::string origin;             ///< "<manifest> line N", for errors; empty when not from one
+  std::vector<std::string> file_origins;  ///< where each of `files` was given (as `origin`)
+  /// lab.Device's modality and description of `device`: when the modality is given, ingest adds
+  /// the device (or checks that lab.Device has it so); when not, lab.Device must have it.
+  std::string device_modality, device_description;
 };
+
+/// A row of lab.Device.
+struct Device {
+  std::string device, modality, description;
+};
+
+/// Adds a device to lab.Device; returns false when it is there already with this modality (and
+/// this description, when one is given). Throws dj::InsertError naming the device when lab.Device
+/// has it with another.
+bool add_device(Pipeline& pipe, const Device& device);
 
 /// Reads a manifest (.csv, .yaml/.yml or .json), every value checked. Errors name the file,
 /// the line, the column or key, the value and the reason.
@@ -47,17 +63,26 @@ std::vector<RecordingEntry> read_manifest(const std::filesystem::path& path);
 
 /// Counts of rows added (rows that existed are not counted).
 struct IngestCounts {
-  long long subjects = 0, sessions = 0, recordings = 0, files = 0;
+  long long subjects = 0, sessions = 0, recordings = 0, files = 0, devices = 0;
 };
 
-/// Inserts the entries' rows in one transaction: on any error nothing is kept. Errors from the
-/// database name the entry's origin.
+/// Inserts the entries' rows in one transaction: on any error nothing is kept. A value that does
+/// not fit its attribute, a device that lab.Device lacks (and the entry does not describe), and
+/// what the database refuses are errors naming the entry's origin. Files are not looked at here:
+/// locate_files() checks them.
 IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries);
 
 /// The manifest format for users (`fmpipe ingest --help`): each column or key with whether it
 /// is required, its kind and default, the file formats, and an example of each, made from the
 /// fields read_manifest() reads.
 std::string manifest_format_help();
+
+/// Checks the entries' files before ingest, as `fmpipe ingest` does: each must exist under a data
+/// root and is stored relative to it. A file given as an absolute path under a root is made
+/// relative, with a note (returned, one per file) saying so. A missing file, a file under no
+/// root, or a relative path that leads out of its root ("..") throws, naming the entry's origin,
+/// the file and the roots. (Populate checks again: files can move after ingest.)
+std::vector<std::string> locate_files(std::vector<RecordingEntry>& entries, const DataRoots& roots);
 
 /// The VideoRecording key of an entry.
 dj::Row recording_key(const RecordingEntry& entry);

@@ -21,6 +21,7 @@ void add_status_command(CLI::App& app);
 void add_jobs_command(CLI::App& app);
 void add_populate_commands(CLI::App& app);
 void add_ingest_commands(CLI::App& app);
+void add_device_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_demo_command(CLI::App& app);

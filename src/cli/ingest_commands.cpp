@@ -8,8 +8,8 @@
 
 #include "commands.hpp"
 #include "dj/connection.hpp"
-#include "facemap/pose/pose_model.hpp"
 #include "facemap/io/proc_settings.hpp"
+#include "facemap/pose/pose_model.hpp"
 #include "pipeline/config_locations.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/linked_ingest.hpp"
@@ -67,9 +67,10 @@ void add_ingest_commands(CLI::App& app) {
       app.add_subcommand("ingest", "Insert subjects, sessions and recordings from a manifest");
   ingest
       ->add_option("manifest", *manifest,
-                   "A .csv, .yaml, .yml or .json manifest (described below). Linked under a "
-                   "lab's tables, its fields are the lab Session's key, recording_id, the "
-                   "Device's key and file_path or files (pipeline/linked_ingest.hpp)")
+                   "A .csv, .yaml, .yml or .json manifest (described below); its files must "
+                   "exist under a data root. Linked under a lab's tables, its fields are the "
+                   "lab Session's key, recording_id, the Device's key and file_path or files "
+                   "(pipeline/linked_ingest.hpp)")
       ->required()
       ->check(CLI::ExistingFile);
   ingest->footer(pipeline::manifest_format_help());
@@ -84,10 +85,14 @@ void add_ingest_commands(CLI::App& app) {
                 << " file(s) under " << pipe.upstream().display() << "\n";
       return;
     }
-    const auto counts = pipeline::ingest(pipe, pipeline::read_manifest(*manifest));
-    std::cout << "added " << counts.subjects << " subject(s), " << counts.sessions
-              << " session(s), " << counts.recordings << " recording(s), " << counts.files
-              << " file(s)\n";
+    auto entries = pipeline::read_manifest(*manifest);
+    for (const auto& note :
+         pipeline::locate_files(entries, pipeline::DataRoots::from_environment()))
+      std::cout << note << "\n";
+    const auto counts = pipeline::ingest(pipe, entries);
+    std::cout << "added " << counts.devices << " device(s), " << counts.subjects << " subject(s), "
+              << counts.sessions << " session(s), " << counts.recordings << " recording(s), "
+              << counts.files << " file(s)\n";
   });
 
   auto* task = app.add_subcommand("task", "Create processing and inference tasks");

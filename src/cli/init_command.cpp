@@ -86,6 +86,9 @@ void add_init_command(CLI::App& app) {
     pipeline::Pipeline pipe(*connection, options->prefix, upstream);
     if (pipe.linked()) std::cout << "linked under " << pipe.upstream().display() << "\n";
     for (const auto& name : pipe.table_names()) std::cout << name << "\n";
+    const auto widened = pipeline::migrate_column_widths(pipe);
+    if (!widened.empty())
+      std::cout << "widened " << widened.size() << " column(s) to today's definitions\n";
     const auto migrated = pipeline::migrate_stored_rows(pipe);
     if (migrated.facemap_tasks > 0)
       std::cout << "migrated the facemap_params of " << migrated.facemap_tasks

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   fmpipe::cli::add_jobs_command(app);
   fmpipe::cli::add_populate_commands(app);
   fmpipe::cli::add_ingest_commands(app);
+  fmpipe::cli::add_device_command(app);
   fmpipe::cli::add_export_command(app);
   fmpipe::cli::add_report_command(app);
   fmpipe::cli::add_demo_command(app);

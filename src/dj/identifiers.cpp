@@ -121,6 +121,13 @@ Tier tier_of_table_name(const std::string& table_name, std::string* master_table
   throw std::invalid_argument("'" + table_name + "' is not a DataJoint table name");
 }
 
+std::string class_name_of_table(const std::string& table_name) {
+  std::string master;
+  if (tier_of_table_name(table_name, &master) == Tier::part)
+    return to_class_name(master) + "." + to_class_name(table_name.substr(master.size() + 2));
+  return to_class_name(table_name);
+}
+
 bool is_user_table_name(const std::string& table_name) {
   try {
     tier_of_table_name(table_name);

@@ -18,11 +18,6 @@ const std::vector<std::string> kStatusValues = {"pending", "reserved", "success"
 /// error_message's length, as datajoint-python's ERROR_MESSAGE_LENGTH.
 constexpr size_t kErrorMessageLength = 2047;
 
-std::string job_table_name(const std::string& target_table) {
-  size_t start = target_table.find_first_not_of('_');
-  return "~~" + target_table.substr(start == std::string::npos ? 0 : start);
-}
-
 std::string host_name() {
   std::array<char, 256> buffer{};
   if (gethostname(buffer.data(), buffer.size() - 1) != 0) return "";
@@ -101,6 +96,11 @@ std::string truncate_message(const std::string& message) {
 }
 
 }  // namespace
+
+std::string job_table_name(const std::string& target_table) {
+  size_t start = target_table.find_first_not_of('_');
+  return "~~" + target_table.substr(start == std::string::npos ? 0 : start);
+}
 
 std::string to_string(JobStatus status) {
   return kStatusValues[static_cast<size_t>(status)];

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "dj/dependencies.hpp"
+#include "insert_check.hpp"
 #include "text.hpp"
 #include "value_sql.hpp"
 
@@ -36,10 +37,7 @@ Table::Table(Connection& connection, std::shared_ptr<const Heading> heading)
 }
 
 std::string Table::class_name() const {
-  if (tier_ == Tier::part) {
-    return to_class_name(master_) + "." + to_class_name(table_name().substr(master_.size() + 2));
-  }
-  return to_class_name(table_name());
+  return class_name_of_table(table_name());
 }
 
 void Table::insert1(const Row& row, const InsertOptions& options) const {
@@ -74,12 +72,9 @@ void Table::insert(const std::vector<Row>& rows, const InsertOptions& options) c
     Statement st;
     st.names = row.names();
     for (const auto& name : st.names) {
-      if (h.has(name)) {
+      if (h.has(name)) {  // the others were refused before, unless ignore_extra_fields is set
         st.columns.push_back(name);
         st.attributes.push_back(&h.at(name));
-      } else if (!options.ignore_extra_fields) {
-        throw std::invalid_argument("insert into " + class_name() + ": it has no attribute '" +
-                                    name + "'");
       }
     }
     if (st.columns.empty())
@@ -101,7 +96,18 @@ void Table::insert(const std::vector<Row>& rows, const InsertOptions& options) c
     return st;
   };
 
+  const std::string table_class = class_name();
+  for (const auto& row : rows) {
+    for (const auto& name : row.names()) {
+      if (!options.ignore_extra_fields && !h.has(name))
+        throw std::invalid_argument("insert into " + table_class + ": it has no attribute '" +
+                                    name + "'");
+    }
+  }
+  detail::check_values(h, table_class, rows);
+
   connection().run([&](pqxx::transaction_base& tx) {
+    detail::check_parents(tx, h, table_class, rows);
     Statement current = prepare(rows.front());
     SqlFragment statement(current.head);
     size_t rows_in_statement = 0, bytes = 0;
@@ -124,7 +130,13 @@ void Table::insert(const std::vector<Row>& rows, const InsertOptions& options) c
       statement += rows_in_statement ? ", (" : "(";
       for (size_t c = 0; c < current.columns.size(); ++c) {
         if (c) statement += ", ";
-        SqlParam param = detail::to_param(row[current.columns[c]], *current.attributes[c]);
+        const Attribute& attribute = *current.attributes[c];
+        const Value& value = row[current.columns[c]];
+        if (value.is_null() && !attribute.nullable && attribute.default_sql) {
+          statement += "DEFAULT";  // DataJoint's meaning of None for such an attribute
+          continue;
+        }
+        SqlParam param = detail::to_param(value, attribute);
         bytes += param ? param->size() : 0;
         statement.param(std::move(param));
       }

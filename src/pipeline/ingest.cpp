@@ -12,7 +12,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "csv_fields.hpp"
+#include "dj/calendar.hpp"
 #include "dj/sql.hpp"
+#include "dj/table.hpp"
 
 namespace pipeline {
 namespace {
@@ -45,6 +47,8 @@ constexpr Field kFields[] = {
     {"session_dir", Kind::text, false},
     {"recording_id", Kind::integer, true},
     {"device", Kind::text, false},
+    {"modality", Kind::text, false},  // of a device to add to lab.Device
+    {"device_description", Kind::text, false},
 };
 
 /// The rows that describe one subject, session or recording must agree on its attributes:
@@ -57,6 +61,7 @@ struct Scope {
 
 const std::vector<Scope>& scopes() {
   static const std::vector<Scope> all = {
+      {"device", {"device"}, {"modality", "device_description"}},
       {"subject", {"subject"}, {"sex", "subject_birth_date", "subject_nickname"}},
       {"session", {"subject", "session_datetime"}, {"session_id", "session_dir"}},
       {"recording", {"subject", "session_datetime", "recording_id"}, {"device"}},
@@ -87,14 +92,6 @@ std::optional<int> parse_int(const std::string& text) {
   return value;
 }
 
-/// Whether the day exists (std::chrono's calendar is not built with LibTorch's pre-C++11 ABI).
-bool calendar_day(int year, int month, int day) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return false;
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-}
-
 /// "YYYY-MM-DD" or, where `time` is allowed, "YYYY-MM-DD HH:MM:SS" (or with ISO's 'T'), as
 /// "YYYY-MM-DD HH:MM:SS" so that rows of one session compare equal however they write it;
 /// nothing for any other form (a day-first or month-first date is not guessed at).
@@ -102,7 +99,7 @@ std::optional<std::string> iso_date(const std::string& text, bool time) {
   static const std::regex pattern(R"(^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2}))?$)");
   std::smatch m;
   if (!std::regex_match(text, m, pattern) || (m[4].matched && !time)) return std::nullopt;
-  if (!calendar_day(std::stoi(m[1].str()), std::stoi(m[2].str()), std::stoi(m[3].str())))
+  if (!dj::is_calendar_day(std::stoi(m[1].str()), std::stoi(m[2].str()), std::stoi(m[3].str())))
     return std::nullopt;
   if (!time) return text;
   if (!m[4].matched) return text + " 00:00:00";
@@ -144,11 +141,21 @@ std::string checked_value(const ManifestRow& row, const Field& field, const std:
   return value;
 }
 
+std::string value_of(const ManifestRow& row, const std::string& field) {
+  const auto it = row.values.find(field);
+  return it == row.values.end() ? "" : it->second;
+}
+
 void check_values(ManifestRow& row) {
   for (const Field& field : kFields) {
     const auto it = row.values.find(field.name);
     if (it != row.values.end()) it->second = checked_value(row, field, it->second);
   }
+  if (!value_of(row, "device_description").empty() && value_of(row, "modality").empty())
+    throw std::invalid_argument(field_error(row, "device_description",
+                                            value_of(row, "device_description"),
+                                            "describes a device without its modality (give the "
+                                            "modality too, to add the device to lab.Device)"));
   if (row.files.empty())
     throw std::invalid_argument(row.where + ": no video file (give at least one)");
   for (const auto& file : row.files) {
@@ -156,11 +163,6 @@ void check_values(ManifestRow& row) {
       throw std::invalid_argument(
           field_error(row, files_field(row), file, "is empty; a video file is required"));
   }
-}
-
-std::string value_of(const ManifestRow& row, const std::string& field) {
-  const auto it = row.values.find(field);
-  return it == row.values.end() ? "" : it->second;
 }
 
 std::string scope_key(const ManifestRow& row, const Scope& scope) {
@@ -202,6 +204,8 @@ RecordingEntry entry_of(const ManifestRow& row) {
   entry.session_dir = get("session_dir");
   entry.recording_id = *parse_int(get("recording_id", "0"));
   entry.device = get("device", "camera0");
+  entry.device_modality = get("modality");
+  entry.device_description = get("device_description");
   if (!get("session_id").empty()) entry.session_id = *parse_int(get("session_id"));
   entry.origin = row.where;
   return entry;
@@ -225,6 +229,7 @@ std::vector<RecordingEntry> recordings_of(const std::vector<ManifestRow>& rows) 
             row, files_field(row), file,
             "is listed twice for recording " + key + " (also at " + earlier->second + ")"));
       entries[it->second].files.push_back(file);
+      entries[it->second].file_origins.push_back(row.where);
     }
   }
   return entries;
@@ -367,11 +372,34 @@ dj::Row recording_key(const RecordingEntry& entry) {
 
 namespace {
 
+/// A refusal already named by the manifest line it concerns (a file's own line).
+struct LocatedError : dj::InsertError {
+  using dj::InsertError::InsertError;
+};
+
 /// The tables ingest writes, and what it has added to them.
 struct IngestTables {
-  dj::Table subject, session, directory, recording, file;
+  Pipeline& pipe;
+  dj::Table device, subject, session, directory, recording, file;
   IngestCounts counts;
 };
+
+/// The entry's device: added when the entry describes it, else lab.Device must have it.
+void ensure_device(IngestTables& tables, const RecordingEntry& e) {
+  if (!e.device_modality.empty()) {
+    tables.counts.devices +=
+        add_device(tables.pipe, {e.device, e.device_modality, e.device_description});
+    return;
+  }
+  if ((tables.device & dj::Row{{"device", e.device}}).exists()) return;
+  std::string listed;
+  for (const auto& row : tables.device.fetch())
+    listed += (listed.empty() ? "" : ", ") + row.get<std::string>("device");
+  throw dj::InsertError("device '" + e.device + "' is not in lab.Device (it has: " + listed +
+                        "); add it with `fmpipe device add " + e.device +
+                        " --modality video --description TEXT`, or give the manifest modality "
+                        "and device_description columns (keys in YAML or JSON)");
+}
 
 // Inserts a row unless its key exists; returns 1 when it was added.
 long long added(const dj::Table& table, const dj::Row& row) {
@@ -381,6 +409,7 @@ long long added(const dj::Table& table, const dj::Row& row) {
 }
 
 void ingest_entry(IngestTables& tables, const RecordingEntry& e) {
+  ensure_device(tables, e);
   dj::Row subject_row = {
       {"subject", e.subject}, {"sex", e.sex}, {"subject_nickname", e.subject_nickname}};
   subject_row.set("subject_birth_date",
@@ -406,7 +435,12 @@ void ingest_entry(IngestTables& tables, const RecordingEntry& e) {
     dj::Row file_row = recording_key(e);
     file_row.set("file_id", static_cast<int>(i));
     file_row.set("file_path", e.files[i]);
-    tables.file.insert1(file_row);
+    try {
+      tables.file.insert1(file_row);
+    } catch (const dj::InsertError& error) {
+      if (i >= e.file_origins.size()) throw;
+      throw LocatedError(e.file_origins[i] + ": " + error.what());
+    }
     ++tables.counts.files;
   }
 }
@@ -414,7 +448,9 @@ void ingest_entry(IngestTables& tables, const RecordingEntry& e) {
 }  // namespace
 
 IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries) {
-  IngestTables tables{pipe.table("subject.Subject"),
+  IngestTables tables{pipe,
+                      pipe.table("lab.Device"),
+                      pipe.table("subject.Subject"),
                       pipe.table("session.Session"),
                       pipe.table("session.SessionDirectory"),
                       pipe.table("facial_behavior_estimation.VideoRecording"),
@@ -424,9 +460,14 @@ IngestCounts ingest(Pipeline& pipe, const std::vector<RecordingEntry>& entries) 
   for (const auto& e : entries) {
     try {
       ingest_entry(tables, e);
+    } catch (const LocatedError&) {
+      throw;
+    } catch (const dj::InsertError& error) {
+      // A value that does not fit (a new subject without a birth date, an id too long) or a
+      // device lab.Device lacks is named by the manifest row it came from.
+      if (e.origin.empty()) throw;
+      throw dj::InsertError(e.origin + ": " + error.what());
     } catch (const dj::QueryError& error) {
-      // What the database refuses (a device that lab.Device lacks, a new subject without a
-      // birth date, a value too long) is named by the manifest row it came from.
       if (e.origin.empty()) throw;
       throw dj::QueryError(e.origin + ": " + error.what(), error.sqlstate());
     }
@@ -498,6 +539,26 @@ std::string manifest_format_help() {
          "      sex: M\n"
          "      session_datetime: \"2024-05-06 07:08:09\"\n"
          "      files: [m1/s1/face_part1.avi, m1/s1/face_part2.avi]\n";
+}
+
+bool add_device(Pipeline& pipe, const Device& device) {
+  const dj::Table devices = pipe.table("lab.Device");
+  const auto stored = (devices & dj::Row{{"device", device.device}}).fetch();
+  if (stored.empty()) {
+    devices.insert1({{"device", device.device},
+                     {"modality", device.modality},
+                     {"description", device.description}});
+    return true;
+  }
+  const std::string modality = stored[0].get<std::string>("modality");
+  const std::string description = stored[0].get<std::string>("description");
+  if (modality != device.modality)
+    throw dj::InsertError("device '" + device.device + "' is in lab.Device with modality '" +
+                          modality + "', not '" + device.modality + "'");
+  if (!device.description.empty() && description != device.description)
+    throw dj::InsertError("device '" + device.device + "' is in lab.Device with description '" +
+                          description + "', not '" + device.description + "'");
+  return false;
 }
 
 }  // namespace pipeline

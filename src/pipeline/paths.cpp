@@ -74,7 +74,10 @@ fs::path DataRoots::relative_to_root(const fs::path& full) const {
         std::mismatch(canonical_root.begin(), canonical_root.end(), normal.begin(), normal.end());
     if (root_end == canonical_root.end()) return normal.lexically_relative(canonical_root);
   }
-  throw std::runtime_error("'" + full.string() + "' lies under no data root");
+  std::string listed;
+  for (const auto& root : roots_) listed += (listed.empty() ? "" : ", ") + root.string();
+  throw std::runtime_error("'" + full.string() + "' lies under no data root (" +
+                           (listed.empty() ? "none is set: FACEMAP_ROOT_DATA_DIR" : listed) + ")");
 }
 
 }  // namespace pipeline

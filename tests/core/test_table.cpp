@@ -140,7 +140,7 @@ TEST_F(TableTest, InsertOptions) {
   // A failing row leaves none of its batch behind.
   EXPECT_THROW(table.insert({{{"id", 20}}, {{"id", 21}}, {{"id", 1}}}), dj::QueryError);
   EXPECT_EQ(table.count(), 4);
-  EXPECT_THROW(table.insert1({{"id", 30}, {"color", "purple"}}), dj::QueryError);
+  EXPECT_THROW(table.insert1({{"id", 30}, {"color", "purple"}}), dj::InsertError);
   EXPECT_THROW(table.insert1({{"id", 30}, {"obj", "not a blob"}}), std::invalid_argument);
 }
 

@@ -100,12 +100,12 @@ TEST_F(Ingest, BadManifestsNameTheFileLineAndReason) {
             "line 2 (recordings[0]): missing 'session_datetime'");
   EXPECT_EQ(message_of("h.txt", "x"),
             "has an unknown extension (a manifest is .csv, .yaml, .yml or .json)");
-  // A recording whose subject lacks a birth date fails in the database, and nothing is kept.
+  // A recording whose subject lacks a birth date is refused before any SQL, and nothing is kept.
   pipeline::Pipeline pipe(*connection, prefix);
   pipeline::RecordingEntry good{"m5", "M", "2024-01-01", "",       "2024-06-03 09:00:00",
                                 "",   0,   "camera0",    {"a.avi"}};
   pipeline::RecordingEntry bad{"m6", "M", "",        "",       "2024-06-03 09:00:00",
                                "",   0,   "camera0", {"b.avi"}};
-  EXPECT_THROW(pipeline::ingest(pipe, {good, bad}), dj::QueryError);
+  EXPECT_THROW(pipeline::ingest(pipe, {good, bad}), dj::InsertError);
   EXPECT_EQ(pipe.table("subject.Subject").count(), 0);
 }

@@ -24,7 +24,7 @@ const std::string kHeader =
 const std::string kRow = "m1,M,2024-01-02,2024-05-06 07:08:09,0,m1/s1/a.avi\n";
 const std::string kKnownColumns =
     "subject, sex, subject_birth_date, subject_nickname, session_datetime, session_id, "
-    "session_dir, recording_id, device";
+    "session_dir, recording_id, device, modality, device_description";
 
 /// A manifest and the whole error it must give, with FILE standing for its path.
 struct Refusal {
@@ -152,6 +152,18 @@ TEST_F(Manifest, ValuesThatCannotBeHonouredAreRefusedNamingFileLineColumnAndValu
             {"subject": "m2", "session_datetime": "01/09/2024", "files": ["m2/b.avi"]}]})",
        "FILE line 3 (recordings[1]), key session_datetime: '01/09/2024' is not an ISO 8601 date "
        "(YYYY-MM-DD[ HH:MM:SS])"},
+      {"description_alone.csv",
+       "subject,subject_birth_date,session_datetime,recording_id,device,device_description,"
+       "file_path\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,0,camera1,side camera,m2/a.avi\n",
+       "FILE line 2, column device_description: 'side camera' describes a device without its "
+       "modality (give the modality too, to add the device to lab.Device)"},
+      {"device_disagrees.csv",
+       "subject,subject_birth_date,session_datetime,recording_id,device,modality,file_path\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,0,camera1,video,m2/a.avi\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,1,camera1,thermal,m2/b.avi\n",
+       "FILE line 3, column modality: 'thermal' differs from 'video' given for device "
+       "{device=camera1} at FILE line 2 (one value can be stored)"},
       {"file_twice.yaml",
        "recordings:\n"
        "  - {subject: m2, session_datetime: 2024-05-06 07:08:09, files: [m2/a.avi, m2/a.avi]}\n",
@@ -178,6 +190,73 @@ TEST_F(Manifest, WhatTheDatabaseRefusesNamesTheRowAndKeepsNothing) {
   const std::string error = ingest_error(path);
   EXPECT_EQ(error.rfind(path.string() + " line 3: ", 0), 0u) << error;
   EXPECT_EQ(counts(), before);
+}
+
+TEST_F(Manifest, ValuesThatDoNotFitTheTablesAreNamedByTheirLine) {
+  const std::string lims_id = "JAX-2024-0117-" + std::string(56, '7');  // 70 characters
+  const std::vector<Refusal> refusals = {
+      {"long_subject.csv",
+       kHeader + kRow + "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n" + lims_id +
+           ",M,2024-01-02,2024-05-06 07:08:09,0,m3/a.avi\n",
+       "FILE line 4: Subject.subject: '" + lims_id + "' is 70 characters, longer than varchar(64)"},
+      {"long_file.yaml",
+       "recordings:\n"
+       "  - {subject: m2, subject_birth_date: 2024-01-02, session_datetime: 2024-05-06 07:08:09,\n"
+       "     files: [m2/" +
+           std::string(1030, 'f') + ".avi]}\n",
+       "FILE line 2 (recordings[0]): VideoRecording.File.file_path: 'm2/" + std::string(77, 'f') +
+           "'... (1037 bytes) is 1037 characters, longer than varchar(1024)"},
+      {"long_second_file.csv",
+       kHeader + "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n" +
+           "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/" + std::string(1030, 'f') + ".avi\n",
+       "FILE line 3: VideoRecording.File.file_path: 'm2/" + std::string(77, 'f') +
+           "'... (1037 bytes) is 1037 characters, longer than varchar(1024)"},
+      {"no_birth_date.csv",
+       "subject,session_datetime,recording_id,file_path\nm2,2024-05-06 07:08:09,0,m2/a.avi\n",
+       "FILE line 2: Subject.subject_birth_date: NULL; the attribute is required (not nullable, "
+       "no default)"},
+      {"unknown_device.csv",
+       "subject,subject_birth_date,session_datetime,recording_id,device,file_path\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,0,camera9,m2/a.avi\n",
+       "FILE line 2: device 'camera9' is not in lab.Device (it has: camera0); add it with `fmpipe "
+       "device add camera9 --modality video --description TEXT`, or give the manifest modality "
+       "and device_description columns (keys in YAML or JSON)"},
+      {"other_modality.csv",
+       "subject,subject_birth_date,session_datetime,recording_id,device,modality,file_path\n"
+       "m2,2024-01-02,2024-05-06 07:08:09,0,camera0,thermal,m2/a.avi\n",
+       "FILE line 2: device 'camera0' is in lab.Device with modality 'video', not 'thermal'"},
+  };
+  const auto before = counts();
+  for (const Refusal& refusal : refusals) {
+    SCOPED_TRACE(refusal.name);
+    const fs::path path = write(refusal.name, refusal.text);
+    EXPECT_EQ(ingest_error(path), replace_all(refusal.error, "FILE", path.string()));
+    EXPECT_EQ(counts(), before);
+  }
+  EXPECT_EQ(pipe->table("lab.Device").count(), 1);
+}
+
+TEST_F(Manifest, DevicesTheManifestDescribesAreAdded) {
+  const fs::path path = write(
+      "devices.yaml",
+      "recordings:\n"
+      "  - {subject: JAX-2024-0117, subject_birth_date: 2024-01-17,\n"
+      "     session_datetime: 2024-05-06 07:08:09, device: rig3-side-FLIR-BFS-U3-16S2M-21187654,\n"
+      "     modality: video, device_description: side camera, files: [jax/a.avi]}\n"
+      "  - {subject: JAX-2024-0117, subject_birth_date: 2024-01-17,\n"
+      "     session_datetime: 2024-05-06 07:08:09, recording_id: 1,\n"
+      "     device: rig3-side-FLIR-BFS-U3-16S2M-21187654, modality: video,\n"
+      "     device_description: side camera, files: [jax/b.avi]}\n");
+  const auto counts = pipeline::ingest(*pipe, pipeline::read_manifest(path));
+  EXPECT_EQ(counts.devices, 1);
+  EXPECT_EQ(counts.recordings, 2);
+  const dj::Row device =
+      (pipe->table("lab.Device") & dj::Row{{"device", "rig3-side-FLIR-BFS-U3-16S2M-21187654"}})
+          .fetch1();
+  EXPECT_EQ(device.get<std::string>("modality"), "video");
+  EXPECT_EQ(device.get<std::string>("description"), "side camera");
+  // Ingesting again adds nothing, and the device is kept as described.
+  EXPECT_EQ(pipeline::ingest(*pipe, pipeline::read_manifest(path)).devices, 0);
 }
 
 TEST_F(Manifest, SessionIdIsStored) {
@@ -226,4 +305,107 @@ TEST_F(Manifest, TheCommandRefusesABadManifestAndInsertsNothing) {
             std::string::npos)
       << result.output;
   EXPECT_EQ(counts(), before);
+}
+
+TEST_F(Manifest, FilesAreFoundUnderTheDataRootsAndStoredRelativeToThem) {
+  const fs::path root = folder / "raw";
+  fs::create_directories(root / "m2");
+  std::ofstream(root / "m2" / "a.avi") << "video";
+  std::ofstream(root / "m2" / "b.avi") << "video";
+  const pipeline::DataRoots roots({root}, {});
+  const auto manifest = [&](const std::string& name, const std::string& file) {
+    return write(name, kHeader + "m2,M,2024-01-02,2024-05-06 07:08:09,0,m2/a.avi\n" +
+                           "m2,M,2024-01-02,2024-05-06 07:08:09,0," + file + "\n");
+  };
+  // An absolute path under a root is stored relative to it, with a note.
+  const fs::path absolute = manifest("absolute.csv", (root / "m2" / "b.avi").string());
+  auto entries = pipeline::read_manifest(absolute);
+  EXPECT_EQ(
+      pipeline::locate_files(entries, roots),
+      std::vector<std::string>{absolute.string() + " line 3: '" + (root / "m2" / "b.avi").string() +
+                               "' is stored relative to its data root, as 'm2/b.avi'"});
+  EXPECT_EQ(entries[0].files, (std::vector<std::string>{"m2/a.avi", "m2/b.avi"}));
+
+  const std::vector<Refusal> refusals = {
+      {"missing.csv", "m2/c.avi",
+       "FILE line 3: video file: data path 'm2/c.avi' exists under no data root (" + root.string() +
+           ")"},
+      {"outside.csv", (folder / "elsewhere.avi").string(),
+       "FILE line 3: video file: '" + (folder / "elsewhere.avi").string() +
+           "' lies under no data root (" + root.string() + ")"},
+      {"up.csv", "m2/../../raw/m2/a.avi",
+       "FILE line 3: video file: 'm2/../../raw/m2/a.avi' leads out of the data roots"},
+  };
+  for (const Refusal& refusal : refusals) {
+    SCOPED_TRACE(refusal.name);
+    const fs::path path = manifest(refusal.name, refusal.text);
+    auto refused = pipeline::read_manifest(path);
+    try {
+      pipeline::locate_files(refused, roots);
+      ADD_FAILURE() << "accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()), replace_all(refusal.error, "FILE", path.string()));
+    }
+  }
+}
+
+TEST_F(Manifest, TheCommandsAddADeviceAndIngestFilesUnderTheDataRoots) {
+  const fs::path root = folder / "raw";
+  fs::create_directories(root / "m2");
+  std::ofstream(root / "m2" / "a.avi") << "video";
+  const std::vector<std::string> environment = {"DATABASE_URL=" + fmtest::database_url(),
+                                                "FMPIPE_SCHEMA_PREFIX=" + prefix,
+                                                "FACEMAP_ROOT_DATA_DIR=" + root.string()};
+  const std::string fmpipe = std::string(FMPIPE_BINARY_DIR) + "/fmpipe";
+  const std::string header =
+      "subject,subject_birth_date,session_datetime,recording_id,device,file_path\n";
+  const auto before = counts();
+
+  const fs::path missing =
+      write("missing.csv", header + "m2,2024-01-02,2024-05-06 07:08:09,0,camera1,m2/b.avi\n");
+  auto result = fmtest::run_command({fmpipe, "ingest", missing.string()}, environment);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.output.find(missing.string() +
+                               " line 2: video file: data path 'm2/b.avi' exists under no data "
+                               "root (" +
+                               root.string() + ")"),
+            std::string::npos)
+      << result.output;
+
+  const fs::path manifest =
+      write("side.csv", header + "m2,2024-01-02,2024-05-06 07:08:09,0,camera1," +
+                            (root / "m2/a.avi").string() + "\n");
+  result = fmtest::run_command({fmpipe, "ingest", manifest.string()}, environment);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.output.find("device 'camera1' is not in lab.Device"), std::string::npos)
+      << result.output;
+  EXPECT_EQ(counts(), before);
+
+  result = fmtest::run_command(
+      {fmpipe, "device", "add", "camera1", "--modality", "video", "--description", "side camera"},
+      environment);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("added device camera1 (video)"), std::string::npos) << result.output;
+  result = fmtest::run_command({fmpipe, "ingest", manifest.string()}, environment);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("is stored relative to its data root, as 'm2/a.avi'"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("added 0 device(s), 1 subject(s), 1 session(s), 1 recording(s), "
+                               "1 file(s)"),
+            std::string::npos)
+      << result.output;
+  EXPECT_EQ(
+      (pipe->table("facial_behavior_estimation.VideoRecording.File") & dj::Row{{"subject", "m2"}})
+          .fetch1()
+          .get<std::string>("file_path"),
+      "m2/a.avi");
+  // Another description of an existing device is refused, naming both.
+  result = fmtest::run_command({fmpipe, "device", "add", "camera1", "--modality", "thermal"},
+                               environment);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.output.find("device 'camera1' is in lab.Device with modality 'video', not "
+                               "'thermal'"),
+            std::string::npos)
+      << result.output;
 }

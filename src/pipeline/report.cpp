@@ -243,6 +243,7 @@ class ReportWriter {
 
   void keypoint_section(const dj::Row& key) {
     const std::string model_id = text_of(key["model_id"]);
+    const std::string task_id = text_of(key["inference_task_id"]);
     Lines lines;
     std::set<std::string> shown(recording_.names().begin(), recording_.names().end());
     for (const char* table : {"FacemapModel", "FacemapInferenceTask", "FacemapInference"}) {
@@ -250,7 +251,8 @@ class ReportWriter {
     }
     page_.table(lines);
     const facemap::PoseTracks tracks = fetch_keypoints(pipe_, key);
-    const std::string prefix = "model" + model_id + "_", of_model = " (model " + model_id + ")";
+    const std::string prefix = "model" + model_id + "_task" + task_id + "_",
+                      of_model = " (model " + model_id + ", inference task " + task_id + ")";
     const int shown_frame = int(tracks.x.rows() / 2);
     facemap::GrayFrame frame;
     try {

@@ -49,8 +49,11 @@ SELECT subject, session_datetime, recording_id, facemap_task_id, roi_no,
 FROM {fbe}._facial_signal__running;
 COMMENT ON VIEW {views}.running IS 'running: the wheel''s frame-to-frame shift dy, dx (pixels)';
 
-CREATE OR REPLACE VIEW {views}.keypoints AS
-SELECT subject, session_datetime, recording_id, model_id, body_part,
+-- Dropped first: earlier versions' view lacks inference_task_id, and a replacing view may only
+-- add columns at the end.
+DROP VIEW IF EXISTS {views}.keypoints;
+CREATE VIEW {views}.keypoints AS
+SELECT subject, session_datetime, recording_id, model_id, inference_task_id, body_part,
        {views}.dj_blob_float8(x_pos) AS x, {views}.dj_blob_float8(y_pos) AS y,
        {views}.dj_blob_float8(likelihood) AS likelihood
 FROM {inference}.__facemap_inference__body_part_position;

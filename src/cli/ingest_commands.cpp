@@ -14,25 +14,10 @@
 #include "pipeline/ingest.hpp"
 #include "pipeline/task_params.hpp"
 #include "pipeline/tasks.hpp"
+#include "recording_options.hpp"
 
 namespace fmpipe::cli {
 namespace {
-
-struct RecordingArgs {
-  std::string subject, session;
-  int recording = 0;
-  dj::Row key() const {
-    return {{"subject", subject}, {"session_datetime", session}, {"recording_id", recording}};
-  }
-};
-
-void add_recording_options(CLI::App* command, RecordingArgs& args) {
-  command->add_option("--subject", args.subject, "Subject")->required();
-  command
-      ->add_option("--session", args.session, "Session date and time, e.g. '2024-05-06 07:08:09'")
-      ->required();
-  command->add_option("--recording", args.recording, "Recording id")->capture_default_str();
-}
 
 /// "pupil:y0:y1:x0:x1[:saturation]" (types: pupil, motion, blink, running).
 facemap::Roi parse_roi(const std::string& text) {
@@ -93,8 +78,9 @@ void add_ingest_commands(CLI::App& app) {
               << " file(s)\n";
   });
 
-  auto* task = app.add_subcommand("task", "Create processing and inference tasks");
+  auto* task = app.add_subcommand("task", "Create processing and inference tasks, show them");
   task->require_subcommand(1);
+  add_task_show_command(*task);
 
   struct ProcessingArgs {
     RecordingArgs recording;

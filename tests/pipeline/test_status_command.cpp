@@ -126,15 +126,21 @@ TEST_F(StatusCommand, ReservedKeysShowTheirHolderAndStaleOnesArePendingAgain) {
 
 TEST_F(StatusCommand, WatchPrintsTheStatusAgain) {
   auto watching = fmtest::ChildProcess::fmpipe({"status", "--watch", "0.2"}, environment());
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const auto times_shown = [&] {
+    const std::string output = watching.output();
+    size_t shown = 0;
+    for (size_t at = output.find(kInfo); at != std::string::npos; at = output.find(kInfo, at + 1))
+      ++shown;
+    return shown;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (times_shown() < 2 && watching.running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_TRUE(watching.running()) << watching.output();
   watching.signal(SIGTERM);
   watching.wait(std::chrono::seconds(10));
   const std::string output = watching.output();
-  size_t shown = 0;
-  for (size_t at = output.find(kInfo); at != std::string::npos; at = output.find(kInfo, at + 1))
-    ++shown;
-  EXPECT_GE(shown, 2u) << output;
+  EXPECT_GE(times_shown(), 2u) << output;
   // Not a terminal: printed again, without the escape codes that clear a screen.
   EXPECT_EQ(output.find("\033[2J"), std::string::npos);
 

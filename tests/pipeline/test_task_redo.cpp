@@ -195,13 +195,15 @@ TEST_F(TaskRedo, InferenceTablesWithoutTaskIdsAreMigratedWithTheirRows) {
   done.set("inference_completion_time", "2024-06-01 10:00:00");
   done.set("inference_run_duration", 12.5);
   done.set("total_frame_count", 3);
-  pipe->table("facemap_inference.FacemapInference").insert1(done);
+  dj::InsertOptions direct;  // as an earlier version's populate left them
+  direct.allow_direct_insert = true;
+  pipe->table("facemap_inference.FacemapInference").insert1(done, direct);
   dj::Row position = recording;
   position.set("model_id", 1);
   position.set("body_part", "paw");
   for (const char* trace : {"x_pos", "y_pos", "likelihood"})
     position.set(trace, dj::to_blob(dj::ColumnMajorArray::from_vector(std::vector<float>{1, 2, 3})));
-  pipe->table("facemap_inference.FacemapInference.BodyPartPosition").insert1(position);
+  pipe->table("facemap_inference.FacemapInference.BodyPartPosition").insert1(position, direct);
   dj::JobTable old_jobs(pipe->table("facemap_inference.FacemapInference"));
   dj::Row job = recording;
   job.set("model_id", 1);

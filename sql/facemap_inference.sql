@@ -55,20 +55,22 @@ CREATE TABLE IF NOT EXISTS "fm_facemap_inference"."facemap_inference_task" (
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "model_id" integer NOT NULL,
+"inference_task_id" smallint NOT NULL,
 "facemap_inference_output_dir" varchar(255) NOT NULL,
 "task_description" varchar(128) NOT NULL DEFAULT '',
 "task_mode" "fm_facemap_inference"."enum_173a4515" NOT NULL DEFAULT 'load',
 "bbox" bytea DEFAULT NULL,
-PRIMARY KEY ("subject", "session_datetime", "recording_id", "model_id"),
+PRIMARY KEY ("subject", "session_datetime", "recording_id", "model_id", "inference_task_id"),
 FOREIGN KEY ("subject", "session_datetime", "recording_id") REFERENCES "fm_facial_behavior_estimation"."video_recording" ("subject", "session_datetime", "recording_id") ON UPDATE CASCADE ON DELETE RESTRICT,
 FOREIGN KEY ("model_id") REFERENCES "fm_facemap_inference"."facemap_model" ("model_id") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 CREATE INDEX "idx_facemap_inference_task_model_id" ON "fm_facemap_inference"."facemap_inference_task" ("model_id");
-COMMENT ON TABLE "fm_facemap_inference"."facemap_inference_task" IS '';
+COMMENT ON TABLE "fm_facemap_inference"."facemap_inference_task" IS 'pairs a recording with a model and a crop; another task id runs it again with other ones';
 COMMENT ON COLUMN "fm_facemap_inference"."facemap_inference_task"."subject" IS ':varchar(8):';
 COMMENT ON COLUMN "fm_facemap_inference"."facemap_inference_task"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facemap_inference"."facemap_inference_task"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facemap_inference"."facemap_inference_task"."model_id" IS ':int32:';
+COMMENT ON COLUMN "fm_facemap_inference"."facemap_inference_task"."inference_task_id" IS ':int16:(new) as FacemapTask''s facemap_task_id';
 COMMENT ON COLUMN "fm_facemap_inference"."facemap_inference_task"."facemap_inference_output_dir" IS ':varchar(255):';
 COMMENT ON COLUMN "fm_facemap_inference"."facemap_inference_task"."task_description" IS ':varchar(128):';
 COMMENT ON COLUMN "fm_facemap_inference"."facemap_inference_task"."task_mode" IS ':enum(''load'', ''trigger''):';
@@ -77,23 +79,26 @@ INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, linea
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('facemap_inference_task', 'session_datetime', 'fm_session.session.session_datetime');
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('facemap_inference_task', 'recording_id', 'fm_facial_behavior_estimation.video_recording.recording_id');
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('facemap_inference_task', 'model_id', 'fm_facemap_inference.facemap_model.model_id');
+INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('facemap_inference_task', 'inference_task_id', 'fm_facemap_inference.facemap_inference_task.inference_task_id');
 
 CREATE TABLE IF NOT EXISTS "fm_facemap_inference"."__facemap_inference" (
 "subject" varchar(8) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "model_id" integer NOT NULL,
+"inference_task_id" smallint NOT NULL,
 "inference_completion_time" timestamp NOT NULL,
 "inference_run_duration" real NOT NULL,
 "total_frame_count" integer NOT NULL,
-PRIMARY KEY ("subject", "session_datetime", "recording_id", "model_id"),
-FOREIGN KEY ("subject", "session_datetime", "recording_id", "model_id") REFERENCES "fm_facemap_inference"."facemap_inference_task" ("subject", "session_datetime", "recording_id", "model_id") ON UPDATE CASCADE ON DELETE RESTRICT
+PRIMARY KEY ("subject", "session_datetime", "recording_id", "model_id", "inference_task_id"),
+FOREIGN KEY ("subject", "session_datetime", "recording_id", "model_id", "inference_task_id") REFERENCES "fm_facemap_inference"."facemap_inference_task" ("subject", "session_datetime", "recording_id", "model_id", "inference_task_id") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 COMMENT ON TABLE "fm_facemap_inference"."__facemap_inference" IS '';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference"."subject" IS ':varchar(8):';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference"."model_id" IS ':int32:';
+COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference"."inference_task_id" IS ':int16:';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference"."inference_completion_time" IS ':datetime:';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference"."inference_run_duration" IS ':float32:seconds';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference"."total_frame_count" IS ':int32:';
@@ -101,18 +106,20 @@ INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, linea
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('__facemap_inference', 'session_datetime', 'fm_session.session.session_datetime');
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('__facemap_inference', 'recording_id', 'fm_facial_behavior_estimation.video_recording.recording_id');
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('__facemap_inference', 'model_id', 'fm_facemap_inference.facemap_model.model_id');
+INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('__facemap_inference', 'inference_task_id', 'fm_facemap_inference.facemap_inference_task.inference_task_id');
 
 CREATE TABLE IF NOT EXISTS "fm_facemap_inference"."__facemap_inference__body_part_position" (
 "subject" varchar(8) NOT NULL,
 "session_datetime" timestamp without time zone NOT NULL,
 "recording_id" integer NOT NULL,
 "model_id" integer NOT NULL,
+"inference_task_id" smallint NOT NULL,
 "body_part" varchar(32) NOT NULL,
 "x_pos" bytea NOT NULL,
 "y_pos" bytea NOT NULL,
 "likelihood" bytea NOT NULL,
-PRIMARY KEY ("subject", "session_datetime", "recording_id", "model_id", "body_part"),
-FOREIGN KEY ("subject", "session_datetime", "recording_id", "model_id") REFERENCES "fm_facemap_inference"."__facemap_inference" ("subject", "session_datetime", "recording_id", "model_id") ON UPDATE CASCADE ON DELETE RESTRICT,
+PRIMARY KEY ("subject", "session_datetime", "recording_id", "model_id", "inference_task_id", "body_part"),
+FOREIGN KEY ("subject", "session_datetime", "recording_id", "model_id", "inference_task_id") REFERENCES "fm_facemap_inference"."__facemap_inference" ("subject", "session_datetime", "recording_id", "model_id", "inference_task_id") ON UPDATE CASCADE ON DELETE RESTRICT,
 FOREIGN KEY ("model_id", "body_part") REFERENCES "fm_facemap_inference"."facemap_model__body_part" ("model_id", "body_part") ON UPDATE CASCADE ON DELETE RESTRICT
 ) ;
 CREATE INDEX "idx___facemap_inference__body_part_position_model_id_body_part" ON "fm_facemap_inference"."__facemap_inference__body_part_position" ("model_id", "body_part");
@@ -121,6 +128,7 @@ COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference__body_part_positio
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference__body_part_position"."session_datetime" IS ':datetime:';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference__body_part_position"."recording_id" IS ':int32:';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference__body_part_position"."model_id" IS ':int32:';
+COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference__body_part_position"."inference_task_id" IS ':int16:';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference__body_part_position"."body_part" IS ':varchar(32):';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference__body_part_position"."x_pos" IS ':<blob>:(nframes) full-frame pixels';
 COMMENT ON COLUMN "fm_facemap_inference"."__facemap_inference__body_part_position"."y_pos" IS ':<blob>:';
@@ -129,6 +137,7 @@ INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, linea
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('__facemap_inference__body_part_position', 'session_datetime', 'fm_session.session.session_datetime');
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('__facemap_inference__body_part_position', 'recording_id', 'fm_facial_behavior_estimation.video_recording.recording_id');
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('__facemap_inference__body_part_position', 'model_id', 'fm_facemap_inference.facemap_model.model_id');
+INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('__facemap_inference__body_part_position', 'inference_task_id', 'fm_facemap_inference.facemap_inference_task.inference_task_id');
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('__facemap_inference__body_part_position', 'model_id', 'fm_facemap_inference.facemap_model.model_id');
 INSERT INTO "fm_facemap_inference"."~lineage" (table_name, attribute_name, lineage) VALUES ('__facemap_inference__body_part_position', 'body_part', 'fm_facemap_inference.#body_part.body_part');
 

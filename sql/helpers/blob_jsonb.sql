@@ -59,7 +59,7 @@ BEGIN
     IF n > 0 AND get_byte(payload, (at + n)::integer) >= 128 THEN
       number := number - 256::numeric ^ n;
     END IF;
-    value := to_jsonb(number);
+    value := to_jsonb(round(number));  -- numeric's power carries a scale
     next := at + 2 + n;
   WHEN '\x0d'::bytea THEN
     value := "fm_views"._dj_float_jsonb(("fm_views"._dj_float8_values('float64', 8,

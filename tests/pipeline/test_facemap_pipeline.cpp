@@ -239,8 +239,15 @@ TEST_F(FacemapPipeline, TriggerModeOnASyntheticFace) {
               from_file.svd_regions[r].movie_svd->projections);
     EXPECT_EQ(from_db.svd_regions[r].motion, from_file.svd_regions[r].motion);
   }
+  // The regions come back in the task's order, as the engine had them.
   ASSERT_EQ(from_db.rois.size(), 4u);
-  EXPECT_EQ(from_db.rois[0].type, facemap::RoiType::motion);
+  for (size_t i = 0; i < from_db.rois.size(); ++i) {
+    EXPECT_EQ(from_db.rois[i].type, from_file.rois[i].type) << i;
+    EXPECT_EQ(from_db.rois[i].yrange, from_file.rois[i].yrange) << i;
+  }
+  EXPECT_EQ(from_db.rois[0].type, facemap::RoiType::pupil);
+  for (size_t r = 0; r < from_db.svd_regions.size(); ++r)
+    EXPECT_EQ(from_db.svd_regions[r].roi_no, from_file.svd_regions[r].roi_no) << r;
   EXPECT_TRUE(same_or_both_nan(from_db.pupils[0].axdir, from_file.pupils[0].axdir));
   EXPECT_TRUE(same_or_both_nan(from_db.pupils[0].area, from_file.pupils[0].area));
   EXPECT_EQ(from_db.running[0].dx, from_file.running[0].dx);

@@ -132,7 +132,7 @@ TEST_F(RecordingReport, AbsentPartsAreNotesNotErrors) {
       << report.notes[3];
   const std::string html = read_text(report.index);
   EXPECT_NE(html.find("<p class=\"note\">No pupil region (task 1).</p>"), std::string::npos);
-  EXPECT_EQ(html.find("task0_"), std::string::npos);  // only the task asked for
+  EXPECT_EQ(html.find("src=\"task0_"), std::string::npos);  // only the task asked for
 
   // A recording with nothing computed yet.
   const pipeline::RecordingEntry bare{

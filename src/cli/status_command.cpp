@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "commands.hpp"
 #include "dj/connection.hpp"
 #include "dj/populate.hpp"
@@ -22,15 +24,20 @@ namespace {
 /// One status display. Stale reservations (their worker is gone) are returned to pending first,
 /// so that the counts and the list of reserved keys show only live work.
 void print_status(const pipeline::Pipeline& pipe) {
-  std::printf("%-48s %8s %8s %8s %8s %8s %8s %8s\n", "table", "total", "done", "to do",
-              "reserved", "errors", "ignored", "warned");
+  std::printf("%-48s %8s %8s %8s %8s %8s %8s %8s\n", "table", "total", "done", "to do", "reserved",
+              "errors", "ignored", "warned");
   std::vector<std::pair<std::string, dj::JobInfo>> reserved;
   for (const auto& name : auto_populated_tables(pipe)) {
     dj::AutoPopulate table(pipe.table(name));
-    table.jobs().recover_orphans();
+    // A role that may only read still sees the status, with the stale rows left as they are.
+    try {
+      table.jobs().recover_orphans();
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: stale reservations are not returned to pending: {}", name, e.what());
+    }
     const auto p = table.progress();
-    std::printf("%-48s %8lld %8lld %8lld %8lld %8lld %8lld %8lld\n", name.c_str(), p.total,
-                p.done, p.to_do, p.reserved, p.errors, p.ignored, p.warned);
+    std::printf("%-48s %8lld %8lld %8lld %8lld %8lld %8lld %8lld\n", name.c_str(), p.total, p.done,
+                p.to_do, p.reserved, p.errors, p.ignored, p.warned);
     for (auto& job : table.jobs().list(dj::JobStatus::reserved))
       reserved.emplace_back(name, std::move(job));
   }

@@ -40,9 +40,9 @@ void add_task_show_command(CLI::App& task) {
     pipeline::Pipeline pipe(*connection);
     dj::Row key = args->recording.key();
     key.set("facemap_task_id", args->task_id);
-    print_settings("processing task " + key.to_display(),
-                   pipeline::processing_task_settings(pipe, pipeline::DataRoots::from_environment(),
-                                                      key));
+    print_settings(
+        "processing task " + key.to_display(),
+        pipeline::processing_task_settings(pipe, pipeline::DataRoots::from_environment(), key));
   });
 
   auto* inference = show->add_subcommand(
@@ -56,9 +56,9 @@ void add_task_show_command(CLI::App& task) {
     dj::Row key = args->recording.key();
     key.set("model_id", args->model_id);
     key.set("inference_task_id", args->task_id);
-    print_settings("inference task " + key.to_display(),
-                   pipeline::inference_task_settings(pipe, pipeline::DataRoots::from_environment(),
-                                                     key));
+    print_settings(
+        "inference task " + key.to_display(),
+        pipeline::inference_task_settings(pipe, pipeline::DataRoots::from_environment(), key));
   });
 }
 

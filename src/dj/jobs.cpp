@@ -224,7 +224,8 @@ long long JobTable::recover_orphans() {
     for (const auto& r : reserved) {
       std::vector<Value> values;
       for (size_t c = 0; c < key_.size(); ++c)
-        values.push_back(detail::from_field(r[static_cast<int>(c)], &target_.heading().at(key_[c])));
+        values.push_back(
+            detail::from_field(r[static_cast<int>(c)], &target_.heading().at(key_[c])));
       const Row key(std::make_shared<std::vector<std::string>>(key_), std::move(values));
       const size_t base = key_.size();
       const std::string host = r[static_cast<int>(base)].as<std::string>();
@@ -245,9 +246,9 @@ long long JobTable::recover_orphans() {
       tx.exec_params("SELECT pg_advisory_unlock($1)", id);
       spdlog::info("{}: the reservation of {} by {}:{} was stale ({}); the key is pending again",
                    target_.class_name(), key.to_display(), host, pid,
-                   session_alive ? "the process is gone"
-                                 : "database connection " + std::to_string(connection) +
-                                       " is gone");
+                   session_alive
+                       ? "the process is gone"
+                       : "database connection " + std::to_string(connection) + " is gone");
       ++recovered;
     }
   });

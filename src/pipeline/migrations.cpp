@@ -40,8 +40,8 @@ struct SavedTable {
   std::vector<std::string> columns;
 };
 
-SavedTable save_and_drop(pqxx::transaction_base& tx, const std::string& schema,
-                         const std::string& table, int index) {
+SavedTable save_rows(pqxx::transaction_base& tx, const std::string& schema,
+                     const std::string& table, int index) {
   SavedTable saved{schema, table, "fmpipe_migrated_" + std::to_string(index),
                    column_names(tx, schema, table)};
   tx.exec("CREATE TEMPORARY TABLE " + dj::quote_identifier(saved.copy) +
@@ -75,22 +75,22 @@ std::optional<long long> add_inference_task_ids(Pipeline& pipe) {
   pipe.connection().run([&](pqxx::transaction_base& tx) {
     for (const auto& name : tables) {
       const dj::Table table = pipe.table(name);
-      saved.push_back(save_and_drop(tx, table.schema_name(), table.table_name(),
-                                    static_cast<int>(saved.size())));
+      saved.push_back(
+          save_rows(tx, table.schema_name(), table.table_name(), static_cast<int>(saved.size())));
     }
-    saved.push_back(save_and_drop(tx, inference.schema_name(), job_table,
-                                  static_cast<int>(saved.size())));
+    saved.push_back(
+        save_rows(tx, inference.schema_name(), job_table, static_cast<int>(saved.size())));
     tx.exec("DROP TABLE " + dj::qualified_name(inference.schema_name(), job_table));
     for (auto table = tables.rbegin(); table != tables.rend(); ++table)
-      tx.exec("DROP TABLE " + dj::qualified_name(inference.schema_name(),
-                                                 pipe.table(*table).table_name()));
+      tx.exec("DROP TABLE " +
+              dj::qualified_name(inference.schema_name(), pipe.table(*table).table_name()));
   });
   // A pipeline on the same schemas declares what is missing: the dropped tables, in their
   // current definition. Then the caller's pipeline sees them again.
   pipe.schema("facemap_inference").refresh();
   Pipeline redeclared(pipe.connection(), pipe.prefix());
   pipe.schema("facemap_inference").refresh();
-  dj::JobTable new_jobs(pipe.table(tables[1]));
+  const dj::JobTable declared_jobs(pipe.table(tables[1]));  // the job table, in its new layout
   long long tasks = 0;
   pipe.connection().run([&](pqxx::transaction_base& tx) {
     for (const SavedTable& table : saved) {

@@ -110,12 +110,10 @@ SettingLines processing_task_settings(const Pipeline& pipe, const DataRoots& roo
   const bool motion = task.get<bool>("do_mot_svd"), movie = task.get<bool>("do_mov_svd");
   SettingLines lines;
   lines.emplace_back("mode", task.get<std::string>("task_mode"));
-  add_output_folder(lines, task.get<std::string>("facemap_output_dir"),
-                    [&] {
-                      return processing_output_dir(
-                          pipe, roots,
-                          key_of(pipe.table("facial_behavior_estimation.FacemapTask"), task));
-                    });
+  add_output_folder(lines, task.get<std::string>("facemap_output_dir"), [&] {
+    return processing_output_dir(
+        pipe, roots, key_of(pipe.table("facial_behavior_estimation.FacemapTask"), task));
+  });
   lines.emplace_back("description", task.get<std::string>("task_description"));
   lines.emplace_back("motion SVD", yes_no(motion));
   lines.emplace_back("movie SVD", yes_no(movie));
@@ -133,12 +131,10 @@ SettingLines inference_task_settings(const Pipeline& pipe, const DataRoots& root
   const dj::Row model = (pipe.table("facemap_inference.FacemapModel") & model_key).fetch1();
   SettingLines lines;
   lines.emplace_back("mode", task.get<std::string>("task_mode"));
-  add_output_folder(lines, task.get<std::string>("facemap_inference_output_dir"),
-                    [&] {
-                      return inference_output_dir(
-                          pipe, roots,
-                          key_of(pipe.table("facemap_inference.FacemapInferenceTask"), task));
-                    });
+  add_output_folder(lines, task.get<std::string>("facemap_inference_output_dir"), [&] {
+    return inference_output_dir(pipe, roots,
+                                key_of(pipe.table("facemap_inference.FacemapInferenceTask"), task));
+  });
   lines.emplace_back("description", task.get<std::string>("task_description"));
   const long long body_parts =
       (pipe.table("facemap_inference.FacemapModel.BodyPart") & model_key).count();

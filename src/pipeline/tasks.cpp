@@ -42,11 +42,10 @@ void refuse_existing_task(const Pipeline& pipe, const std::string& table, const 
   int next_free = 0;
   for (const auto& row : (tasks & key.project(scope_names)).fetch(options))
     next_free = std::max(next_free, row.get<int>(id_attribute) + 1);
-  throw std::invalid_argument(what + " " + std::to_string(key.get<int>(id_attribute)) + " of " +
-                              key.project(scope_names).to_display() +
-                              " exists already; give another " + id_attribute +
-                              " to keep both (the next free one is " + std::to_string(next_free) +
-                              ")");
+  throw std::invalid_argument(
+      what + " " + std::to_string(key.get<int>(id_attribute)) + " of " +
+      key.project(scope_names).to_display() + " exists already; give another " + id_attribute +
+      " to keep both (the next free one is " + std::to_string(next_free) + ")");
 }
 
 /// "a, b, c", for messages.

@@ -13,8 +13,8 @@
 
 #include "dj/blob.hpp"
 #include "facemap/io/proc_settings.hpp"
-#include "pipeline/task_settings.hpp"
 #include "pipeline/ingest.hpp"
+#include "pipeline/task_settings.hpp"
 #include "pipeline/tasks.hpp"
 #include "support/child_process.hpp"
 #include "support/command.hpp"
@@ -146,7 +146,8 @@ print("inserted")
     EXPECT_EQ((recordings->pipe.table(kSignal + "Region") & key).count(), 4) << task;
     EXPECT_EQ((recordings->pipe.table(kSignal + "Blink") & key).count(), 1) << task;
     EXPECT_EQ(
-        (recordings->pipe.table(kSignal + "MotionSVD") & key & dj::Row{{"roi_no", motion_roi_no}}).count(),
+        (recordings->pipe.table(kSignal + "MotionSVD") & key & dj::Row{{"roi_no", motion_roi_no}})
+            .count(),
         500)
         << task;
   }

@@ -116,12 +116,11 @@ TEST_F(RecordingReport, AbsentPartsAreNotesNotErrors) {
   options.task_id = 1;
   options.components = 3;
   const auto report = pipeline::write_report(*pipe, *roots, recording, folder(), options);
-  EXPECT_EQ(
-      file_names(report.figures),
-      (std::vector<std::string>{"task1_regions.png", "task1_region0_motion_masks.png",
-                                "task1_region0_motion_svd.png", "task1_region1_motion_masks.png",
-                                "task1_region1_motion_svd.png",
-                                "model1_task0_keypoint_traces.png"}));
+  EXPECT_EQ(file_names(report.figures),
+            (std::vector<std::string>{
+                "task1_regions.png", "task1_region0_motion_masks.png",
+                "task1_region0_motion_svd.png", "task1_region1_motion_masks.png",
+                "task1_region1_motion_svd.png", "model1_task0_keypoint_traces.png"}));
   ASSERT_EQ(report.notes.size(), 4u);
   EXPECT_EQ(report.notes[0], "No pupil region (task 1).");
   EXPECT_EQ(report.notes[1], "No blink region (task 1).");

@@ -23,7 +23,14 @@ namespace {
 constexpr const char* kInfo = "facial_behavior_estimation.RecordingInfo";
 
 pipeline::RecordingEntry recording_entry(int id) {
-  return {"m1", "M", "2024-01-01", "", "2024-05-06 07:08:09", "m1/s1", id, "camera0",
+  return {"m1",
+          "M",
+          "2024-01-01",
+          "",
+          "2024-05-06 07:08:09",
+          "m1/s1",
+          id,
+          "camera0",
           {"m1/s1/face" + std::to_string(id) + ".avi"}};
 }
 
@@ -110,12 +117,11 @@ TEST_F(StatusCommand, ReservedKeysShowTheirHolderAndStaleOnesArePendingAgain) {
                                " by " + this_host() + ":" + std::to_string(getpid()) + " for "),
             std::string::npos)
       << status.output;
-  EXPECT_NE(status.output.find("the reservation of " + key(1).to_display() + " by " +
-                               this_host() + ":" + std::to_string(getpid()) +
-                               " was stale (database connection " +
-                               std::to_string(gone_connection) +
-                               " is gone); the key is pending again"),
-            std::string::npos)
+  EXPECT_NE(
+      status.output.find("the reservation of " + key(1).to_display() + " by " + this_host() + ":" +
+                         std::to_string(getpid()) + " was stale (database connection " +
+                         std::to_string(gone_connection) + " is gone); the key is pending again"),
+      std::string::npos)
       << status.output;
   // Five recordings: one reserved, four to do (key 1 among them again).
   EXPECT_EQ(counts_of(status.output, kInfo), (std::vector<long long>{5, 0, 4, 1, 0, 0, 0}))

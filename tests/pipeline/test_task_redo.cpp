@@ -20,8 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const pipeline::RecordingEntry kRecording{
-    "m1", "M",       "2024-01-01",      "", "2024-05-06 07:08:09", "m1/s1",
-    0,    "camera0", {"m1/s1/face.avi"}};
+    "m1", "M", "2024-01-01", "", "2024-05-06 07:08:09", "m1/s1", 0, "camera0", {"m1/s1/face.avi"}};
 
 class TaskRedo : public fmtest::PipelineTest {
  protected:
@@ -113,9 +112,18 @@ TEST_F(TaskRedo, TheCommandNamesTheTaskAndTheNextFreeId) {
   const std::string fmpipe = std::string(FMPIPE_BINARY_DIR) + "/fmpipe";
   const std::vector<std::string> environment = {"DATABASE_URL=" + fmtest::database_url(),
                                                 "FMPIPE_SCHEMA_PREFIX=" + prefix};
-  const std::vector<std::string> inference = {
-      fmpipe,      "task",          "inference", "--subject", "m1", "--session",
-      "2024-05-06 07:08:09", "--model-id", "2", "--mode", "load", "--task-id"};
+  const std::vector<std::string> inference = {fmpipe,
+                                              "task",
+                                              "inference",
+                                              "--subject",
+                                              "m1",
+                                              "--session",
+                                              "2024-05-06 07:08:09",
+                                              "--model-id",
+                                              "2",
+                                              "--mode",
+                                              "load",
+                                              "--task-id"};
   auto with_id = [&](const char* id) {
     auto argv = inference;
     argv.push_back(id);
@@ -129,16 +137,14 @@ TEST_F(TaskRedo, TheCommandNamesTheTaskAndTheNextFreeId) {
   EXPECT_NE(again.output.find("the next free one is 2"), std::string::npos) << again.output;
   EXPECT_EQ(again.output.find("duplicate key"), std::string::npos) << again.output;
 
-  const std::vector<std::string> processing = {fmpipe,    "task", "processing", "--subject",
-                                               "m1",      "--session", "2024-05-06 07:08:09",
-                                               "--mode",  "load"};
+  const std::vector<std::string> processing = {
+      fmpipe,   "task", "processing", "--subject", "m1", "--session", "2024-05-06 07:08:09",
+      "--mode", "load"};
   ASSERT_EQ(fmtest::run_command(processing, environment).exit_code, 0);
   const auto duplicate = fmtest::run_command(processing, environment);
   EXPECT_NE(duplicate.exit_code, 0);
-  EXPECT_NE(duplicate.output.find("processing task 0 of "), std::string::npos)
-      << duplicate.output;
-  EXPECT_NE(duplicate.output.find("the next free one is 1"), std::string::npos)
-      << duplicate.output;
+  EXPECT_NE(duplicate.output.find("processing task 0 of "), std::string::npos) << duplicate.output;
+  EXPECT_NE(duplicate.output.find("the next free one is 1"), std::string::npos) << duplicate.output;
 }
 
 // The inference tables as earlier versions declared them: keyed by the recording and the model.
@@ -172,8 +178,8 @@ TEST_F(TaskRedo, InferenceTablesWithoutTaskIdsAreMigratedWithTheirRows) {
   {
     dj::Schema& schema = pipe->schema("facemap_inference");
     pipe->connection().run([&](pqxx::transaction_base& tx) {
-      for (const char* table :
-           {"__facemap_inference__body_part_position", "__facemap_inference", "facemap_inference_task"})
+      for (const char* table : {"__facemap_inference__body_part_position", "__facemap_inference",
+                                "facemap_inference_task"})
         tx.exec("DROP TABLE " + dj::qualified_name(schema.name(), table));
     });
     schema.refresh();
@@ -188,7 +194,8 @@ TEST_F(TaskRedo, InferenceTablesWithoutTaskIdsAreMigratedWithTheirRows) {
   task.set("model_id", 1);
   task.set("facemap_inference_output_dir", "keypoints/m1");
   task.set("task_mode", "load");
-  task.set("bbox", dj::to_blob(dj::ColumnMajorArray::from_vector(std::vector<std::int64_t>{1, 2, 3, 4})));
+  task.set("bbox",
+           dj::to_blob(dj::ColumnMajorArray::from_vector(std::vector<std::int64_t>{1, 2, 3, 4})));
   pipe->table("facemap_inference.FacemapInferenceTask").insert1(task);
   dj::Row done = recording;
   done.set("model_id", 1);
@@ -202,7 +209,8 @@ TEST_F(TaskRedo, InferenceTablesWithoutTaskIdsAreMigratedWithTheirRows) {
   position.set("model_id", 1);
   position.set("body_part", "paw");
   for (const char* trace : {"x_pos", "y_pos", "likelihood"})
-    position.set(trace, dj::to_blob(dj::ColumnMajorArray::from_vector(std::vector<float>{1, 2, 3})));
+    position.set(trace,
+                 dj::to_blob(dj::ColumnMajorArray::from_vector(std::vector<float>{1, 2, 3})));
   pipe->table("facemap_inference.FacemapInference.BodyPartPosition").insert1(position, direct);
   dj::JobTable old_jobs(pipe->table("facemap_inference.FacemapInference"));
   dj::Row job = recording;
@@ -217,7 +225,8 @@ TEST_F(TaskRedo, InferenceTablesWithoutTaskIdsAreMigratedWithTheirRows) {
 
   const std::vector<std::string> task_key = {"subject", "session_datetime", "recording_id",
                                              "model_id", "inference_task_id"};
-  EXPECT_EQ(opened.table("facemap_inference.FacemapInferenceTask").heading().primary_key(), task_key);
+  EXPECT_EQ(opened.table("facemap_inference.FacemapInferenceTask").heading().primary_key(),
+            task_key);
   EXPECT_EQ(opened.table("facemap_inference.FacemapInference").heading().primary_key(), task_key);
   auto part_key = task_key;
   part_key.push_back("body_part");
@@ -246,9 +255,11 @@ TEST_F(TaskRedo, InferenceTablesWithoutTaskIdsAreMigratedWithTheirRows) {
   EXPECT_EQ(jobs[0].key.get<int>("inference_task_id"), 0);
   // DataJoint reads where each key attribute comes from in ~lineage.
   const auto lineage = fmtest::run_psql(
-      "SELECT lineage FROM \"" + prefix + "facemap_inference\".\"~lineage\" WHERE table_name = "
+      "SELECT lineage FROM \"" + prefix +
+      "facemap_inference\".\"~lineage\" WHERE table_name = "
       "'__facemap_inference__body_part_position' AND attribute_name = 'inference_task_id'");
-  EXPECT_EQ(lineage.output, prefix + "facemap_inference.facemap_inference_task.inference_task_id\n");
+  EXPECT_EQ(lineage.output,
+            prefix + "facemap_inference.facemap_inference_task.inference_task_id\n");
 
   // The foreign keys hold: a second task for the same recording and model, and idempotence.
   pipeline::InferenceTask second;

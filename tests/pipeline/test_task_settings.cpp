@@ -22,8 +22,7 @@
 namespace {
 
 const pipeline::RecordingEntry kRecording{
-    "m1", "M",       "2024-01-01",      "", "2024-05-06 07:08:09", "m1/s1",
-    0,    "camera0", {"m1/s1/face.avi"}};
+    "m1", "M", "2024-01-01", "", "2024-05-06 07:08:09", "m1/s1", 0, "camera0", {"m1/s1/face.avi"}};
 
 /// A bytea literal of a blob, for SQL text.
 std::string bytea(const dj::Blob& blob) {
@@ -69,10 +68,9 @@ class TaskSettings : public fmtest::PipelineTest {
 
   fmtest::CommandResult fmpipe(std::vector<std::string> args) const {
     args.insert(args.begin(), std::string(FMPIPE_BINARY_DIR) + "/fmpipe");
-    return fmtest::run_command(args, {"DATABASE_URL=" + fmtest::database_url(),
-                                      "FMPIPE_SCHEMA_PREFIX=" + prefix,
-                                      "FACEMAP_ROOT_DATA_DIR=/data",
-                                      "FACEMAP_PROCESSED_DATA_DIR=/processed"});
+    return fmtest::run_command(
+        args, {"DATABASE_URL=" + fmtest::database_url(), "FMPIPE_SCHEMA_PREFIX=" + prefix,
+               "FACEMAP_ROOT_DATA_DIR=/data", "FACEMAP_PROCESSED_DATA_DIR=/processed"});
   }
 
   std::unique_ptr<pipeline::Pipeline> pipe;

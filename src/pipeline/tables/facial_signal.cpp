@@ -168,9 +168,9 @@ void warn_about_fits(const FacemapResult& result) {
     dj::warn_in_make(fmt::format(
         "pupil region {} ('{}', rows {}..{}, columns {}..{}): the fit failed in {} of {} frames "
         "({:.1f}%); check its saturation ({:.2f}), region and reflectors",
-        region_number(static_cast<size_t>(pupil.roi_index)), roi.name, roi.yrange.front(), roi.yrange.back(), roi.xrange.front(),
-        roi.xrange.back(), failed, frames, 100.0 * static_cast<double>(failed) / frames,
-        roi.saturation));
+        region_number(static_cast<size_t>(pupil.roi_index)), roi.name, roi.yrange.front(),
+        roi.yrange.back(), roi.xrange.front(), roi.xrange.back(), failed, frames,
+        100.0 * static_cast<double>(failed) / frames, roi.saturation));
   }
 }
 
@@ -236,18 +236,20 @@ void FacialSignal::insert(const dj::Row& key, const FacemapResult& result, dj::M
     }
   }
   for (const auto& pupil : result.pupils) {
-    dj::Row row = trace_row(master_key, region_number(static_cast<size_t>(pupil.roi_index)), pupil, kPupilColumns);
+    dj::Row row = trace_row(master_key, region_number(static_cast<size_t>(pupil.roi_index)), pupil,
+                            kPupilColumns);
     row.set(kAxdir, axdir_value(pupil.axdir));
     out.insert1(pipe_.table(kPart + "Pupil"), row);
   }
   for (const auto& blink : result.blinks) {
     out.insert1(pipe_.table(kPart + "Blink"),
-                trace_row(master_key, region_number(static_cast<size_t>(blink.roi_index)), blink, kBlinkColumns));
+                trace_row(master_key, region_number(static_cast<size_t>(blink.roi_index)), blink,
+                          kBlinkColumns));
   }
   for (const auto& running : result.running) {
-    out.insert1(
-        pipe_.table(kPart + "Running"),
-        trace_row(master_key, region_number(static_cast<size_t>(running.roi_index)), running, kRunningColumns));
+    out.insert1(pipe_.table(kPart + "Running"),
+                trace_row(master_key, region_number(static_cast<size_t>(running.roi_index)),
+                          running, kRunningColumns));
   }
 }
 

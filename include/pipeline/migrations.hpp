@@ -24,4 +24,10 @@ struct MigrationReport {
 ///   and their rows copied with inference_task_id 0 (logged). Grants on them are lost.
 MigrationReport migrate_stored_rows(Pipeline& pipe);
 
+/// Throws std::runtime_error, saying that `fmpipe init` migrates them, when tables have the
+/// layout of an earlier version that migrate_stored_rows() rewrites (the inference tables
+/// without inference_task_id): what computes or creates tasks calls it first, rather than fail
+/// later on a missing attribute.
+void require_current_layout(const Pipeline& pipe);
+
 }  // namespace pipeline

@@ -1,6 +1,7 @@
 #include "pipeline/migrations.hpp"
 
 #include <optional>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -123,6 +124,14 @@ long long migrate_params(Pipeline& pipe) {
 }
 
 }  // namespace
+
+void require_current_layout(const Pipeline& pipe) {
+  const std::string& task_table = rekeyed_inference_tables().front();
+  if (pipe.table(task_table).heading().has(kInferenceTaskId)) return;
+  throw std::runtime_error(task_table + " has the layout of an earlier version (no " +
+                           kInferenceTaskId +
+                           " in its key): run `fmpipe init`, which migrates it with its rows");
+}
 
 MigrationReport migrate_stored_rows(Pipeline& pipe) {
   MigrationReport report;

@@ -6,6 +6,7 @@
 
 #include "dj/attach.hpp"
 #include "dj/blob.hpp"
+#include "pipeline/migrations.hpp"
 #include "pipeline/tables/facemap_inference.hpp"
 #include "pipeline/task_checks.hpp"
 #include "pipeline/task_params.hpp"
@@ -142,6 +143,7 @@ void register_model(Pipeline& pipe, int model_id, const std::string& name,
 }
 
 void add_inference_task(Pipeline& pipe, const InferenceTask& task) {
+  require_current_layout(pipe);
   require_recording(pipe, task.recording);
   dj::Row row = task.recording;
   row.set("model_id", task.model_id);

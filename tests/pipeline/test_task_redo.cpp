@@ -3,10 +3,13 @@
 // same recording (with folders of their own), and the inference tables of earlier versions,
 // keyed without a task id, are migrated with their rows.
 
+#include <functional>
+
 #include <gtest/gtest.h>
 
 #include "dj/blob.hpp"
 #include "dj/jobs.hpp"
+#include "pipeline/computations.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/migrations.hpp"
 #include "pipeline/task_params.hpp"
@@ -217,8 +220,28 @@ TEST_F(TaskRedo, InferenceTablesWithoutTaskIdsAreMigratedWithTheirRows) {
   job.set("model_id", 1);
   old_jobs.ignore({job});
 
-  // A program of this version opens the old database, and init migrates it.
+  // A program of this version opens the old database: it refuses to compute or create
+  // inference tasks until init has migrated it.
   pipeline::Pipeline opened(*connection, prefix);
+  const pipeline::DataRoots roots({"/data"}, "/processed");
+  for (const auto& refused : {std::function<void()>([&] { pipeline::computations(opened, roots); }),
+                              std::function<void()>([&] {
+                                pipeline::InferenceTask task;
+                                task.recording = recording;
+                                task.model_id = 1;
+                                pipeline::add_inference_task(opened, task);
+                              })}) {
+    try {
+      refused();
+      ADD_FAILURE() << "an old layout was used";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("FacemapInferenceTask has the layout of an earlier "
+                                           "version (no inference_task_id in its key): run "
+                                           "`fmpipe init`"),
+                std::string::npos)
+          << e.what();
+    }
+  }
   const pipeline::MigrationReport report = pipeline::migrate_stored_rows(opened);
   ASSERT_TRUE(report.inference_tasks.has_value());
   EXPECT_EQ(*report.inference_tasks, 1);

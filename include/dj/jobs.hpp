@@ -30,12 +30,14 @@ struct JobInfo {
   int pid = 0;
   long long connection_id = 0;
   std::string reserved_time, completed_time;
+  double reserved_seconds = 0;  ///< since reserved_time, by the server's clock (0 when unset)
 };
 
 /// Counts per table: what is done, what is queued, what failed.
 struct JobProgress {
   long long total = 0;  ///< keys in key_source
   long long done = 0;   ///< keys in the target table
+  long long to_do = 0;  ///< keys of key_source not done and not reserved, failed or ignored
   long long pending = 0;
   long long reserved = 0;
   long long errors = 0;
@@ -56,9 +58,15 @@ class JobTable {
   const std::string& name() const { return name_; }  ///< "~~facial_signal"
   const Table& target() const { return target_; }
 
-  /// Adds `keys` as pending (existing rows stay), and returns orphaned reservations (whose
-  /// worker's session is gone) to pending. Returns the number of keys re-pended.
+  /// Adds `keys` as pending (existing rows stay), and returns orphaned reservations to pending
+  /// (recover_orphans()). Returns the number of keys re-pended.
   long long refresh(const std::vector<Row>& keys, int priority = 5);
+  /// Returns stale reservations to pending, logging each with its host and pid: those whose
+  /// database session is gone (by the connection id recorded at reservation), or whose process
+  /// is gone on this host, and whose key's session lock nobody holds (our workers hold it while
+  /// they live, so a worker whose machine vanished keeps its key until the server notices).
+  /// Returns how many.
+  long long recover_orphans();
   /// Atomically reserves the next pending key for this connection (None when nothing is
   /// pending). The key stays locked to this session until complete(), fail() or release().
   std::optional<Row> reserve_next();

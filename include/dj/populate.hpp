@@ -107,7 +107,7 @@ class AutoPopulate {
   Query pending_keys(const std::vector<Restriction>& restrictions = {}) const;
   /// The target's job queue.
   JobTable& jobs();
-  /// Counts for status displays: total keys, done, pending, reserved, errors, ignored.
+  /// Counts for status displays: total keys, done, to do, pending, reserved, errors, ignored.
   JobProgress progress();
 
  protected:

@@ -24,7 +24,9 @@
 
 namespace pipeline {
 
-/// The computations of `pipe`, parents before children, keyed by "<schema>.<Class>".
+/// The computations of `pipe`, parents before children, keyed by "<schema>.<Class>". Throws
+/// naming `fmpipe init` for a database whose tables an earlier version laid out
+/// (require_current_layout).
 std::vector<std::pair<std::string, std::unique_ptr<dj::AutoPopulate>>> computations(
     Pipeline& pipe, const DataRoots& roots);
 

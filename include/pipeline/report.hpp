@@ -3,7 +3,12 @@
 // shows them with the recording's metadata, so that an analysis can be judged by looking at it.
 //
 //   pipeline::Report report = pipeline::write_report(pipe, roots, recording_key, "report/");
-//   // report/index.html, report/task0_regions.png, report/model1_keypoints_frame.png, ...
+//   // report/index.html, report/task0_regions.png, report/task0_region1_pupil.png,
+//   // report/model1_task0_keypoints_frame.png, ...
+//
+// Regions are numbered as FacialSignal numbers them (roi_no, pipeline/task_settings.hpp): the
+// task's n-th region is region n in the database, on the page and in the figure files
+// ("task<id>_region<n>_motion_masks.png", "task<id>_region<n>_pupil.png"), 0 the full frame.
 //
 // For each processing task with results (FacialSignal): the average frame with every region
 // outlined, the first motion masks and motion SVD traces of each SVD region, and the pupil, blink

@@ -6,6 +6,8 @@
 //   SELECT subject, recording_id, area[1:5], x[1:5] FROM fm_views.pupil;
 //   SELECT roi_no, component_id, singular_value FROM fm_views.motion_svd ORDER BY 1, 2;
 //   SELECT body_part, x[1:3], likelihood[1:3] FROM fm_views.keypoints;
+//   SELECT facemap_task_id, sbin, components, roi_no, roi_type, saturation, reflectors
+//   FROM fm_views.task_region;
 //   SELECT fm_views.dj_blob_float8(motion) FROM
 //   fm_facial_behavior_estimation._facial_signal__region;
 //
@@ -23,9 +25,9 @@
 namespace pipeline {
 
 /// The helper scripts for the schemas of `prefix`, in the order they must run: "blob_functions"
-/// (decoding, needs nothing else) and "facemap_views" (needs the pipeline's tables), for the
-/// pipeline's own Session (key subject, session_datetime). sql/helpers/ holds them for the
-/// default prefix, as <name>.sql.
+/// (decoding, needs nothing else), "blob_jsonb" (dicts and lists as jsonb) and "facemap_views"
+/// (needs the pipeline's tables), for the pipeline's own Session (key subject,
+/// session_datetime). sql/helpers/ holds them for the default prefix, as <name>.sql.
 std::vector<std::pair<std::string, std::string>> sql_helper_scripts(const std::string& prefix);
 /// The same for a pipeline whose recordings are keyed by `session_key` (a lab's Session's
 /// primary key when linked) and recording_id: the views lead with those attributes.

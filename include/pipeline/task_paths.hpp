@@ -22,8 +22,10 @@ namespace pipeline {
 std::filesystem::path processing_output_dir(const Pipeline& pipe, const DataRoots& roots,
                                             const dj::Row& task_key);
 
-/// The folder of an inference task's results, likewise (trigger mode's default folder ends in
-/// "_model<id>" instead of "_task<id>").
+/// The folder of an inference task's results, likewise: trigger mode's default folder ends in
+/// "_model<model id>_task<inference task id>" instead of "_task<id>", and in "_model<model id>"
+/// for inference task 0, the name it had before inference tasks had ids (distinct keys still
+/// give distinct names).
 std::filesystem::path inference_output_dir(const Pipeline& pipe, const DataRoots& roots,
                                            const dj::Row& task_key);
 

@@ -22,7 +22,8 @@ struct ProcessingTask {
   std::string description;
 };
 
-/// Inserts a FacemapTask. Throws naming the recording when it does not exist.
+/// Inserts a FacemapTask. Throws std::invalid_argument naming the recording when it does not
+/// exist, and naming the task and the next free facemap_task_id when the task exists.
 void add_processing_task(Pipeline& pipe, const ProcessingTask& task);
 
 /// Registers a keypoint model: FacemapModel, its body parts, and the weights file stored in
@@ -39,13 +40,16 @@ void register_model(Pipeline& pipe, int model_id, const std::string& name,
 struct InferenceTask {
   dj::Row recording;
   int model_id = 0;
+  int task_id = 0;  ///< inference_task_id: another one runs the recording with another crop
   std::string mode = "trigger";
   std::optional<std::array<int, 4>> bbox;  ///< [x1, x2, y1, y2] crop in full-frame pixels
   std::string output_dir;                  ///< empty: the default folder
   std::string description;
 };
 
-/// Inserts a FacemapInferenceTask.
+/// Inserts a FacemapInferenceTask. Throws std::invalid_argument naming the recording when it
+/// does not exist, and naming the task and the next free inference_task_id of the recording and
+/// model when the task exists.
 void add_inference_task(Pipeline& pipe, const InferenceTask& task);
 
 }  // namespace pipeline

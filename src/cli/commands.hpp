@@ -26,6 +26,8 @@ void add_export_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void add_delete_command(CLI::App& app);
+/// `task show`, under the `task` command.
+void add_task_show_command(CLI::App& task);
 
 /// The pipeline's Imported and Computed tables as "<schema>.<Class>", parents first.
 std::vector<std::string> auto_populated_tables(const pipeline::Pipeline& pipe);

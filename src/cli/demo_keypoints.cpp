@@ -33,6 +33,7 @@ void print_keypoint_accuracy(const pipeline::Pipeline& pipe, const dj::Row& reco
                              const facemap::SynthTruth& truth) {
   dj::Row key = recording;
   key.set("model_id", 1);
+  key.set("inference_task_id", 0);
   const auto tracks = pipeline::fetch_keypoints(pipe, key);
   std::vector<double> errors;
   for (size_t j = 0; j < tracks.bodyparts.size(); ++j) {

@@ -45,7 +45,7 @@ void export_signal(const facemap::FacemapResult& result, const fs::path& folder,
   std::cout << "wrote " << (folder / (stem + "_proc.npy")).string() << "\n";
   std::vector<std::pair<std::string, Eigen::VectorXd>> columns;
   for (const auto& region : result.svd_regions) {
-    const std::string name = "roi" + std::to_string(region.roi_no);
+    const std::string name = "roi" + std::to_string(pipeline::region_number(result, region));
     if (region.motion.size()) columns.emplace_back(name + "_motion", region.motion.cast<double>());
     if (region.motion_svd) {
       for (Eigen::Index k = 0;
@@ -55,16 +55,20 @@ void export_signal(const facemap::FacemapResult& result, const fs::path& folder,
       }
     }
   }
-  for (size_t i = 0; i < result.pupils.size(); ++i) {
-    columns.emplace_back("pupil" + std::to_string(i) + "_area", result.pupils[i].area);
-    columns.emplace_back("pupil" + std::to_string(i) + "_row", result.pupils[i].com.col(0));
-    columns.emplace_back("pupil" + std::to_string(i) + "_col", result.pupils[i].com.col(1));
+  // Columns name regions by their number in FacialSignal and the report (roi_no).
+  const auto roi = [](int roi_index) {
+    return "roi" + std::to_string(pipeline::region_number(static_cast<size_t>(roi_index)));
+  };
+  for (const auto& pupil : result.pupils) {
+    columns.emplace_back(roi(pupil.roi_index) + "_pupil_area", pupil.area);
+    columns.emplace_back(roi(pupil.roi_index) + "_pupil_row", pupil.com.col(0));
+    columns.emplace_back(roi(pupil.roi_index) + "_pupil_col", pupil.com.col(1));
   }
-  for (size_t i = 0; i < result.blinks.size(); ++i)
-    columns.emplace_back("blink" + std::to_string(i), result.blinks[i].blink);
-  for (size_t i = 0; i < result.running.size(); ++i) {
-    columns.emplace_back("running" + std::to_string(i) + "_dy", result.running[i].dy);
-    columns.emplace_back("running" + std::to_string(i) + "_dx", result.running[i].dx);
+  for (const auto& blink : result.blinks)
+    columns.emplace_back(roi(blink.roi_index) + "_blink", blink.blink);
+  for (const auto& running : result.running) {
+    columns.emplace_back(roi(running.roi_index) + "_running_dy", running.dy);
+    columns.emplace_back(roi(running.roi_index) + "_running_dx", running.dx);
   }
   if (!columns.empty()) write_csv(folder / (stem + "_traces.csv"), columns);
 }
@@ -131,7 +135,8 @@ void add_export_command(CLI::App& app) {
       const int model = key.get<int>("model_id");
       if (options->model_id >= 0 && model != options->model_id) continue;
       export_keypoints(pipeline::fetch_keypoints(pipe, key), options->output,
-                       stem + "_model" + std::to_string(model));
+                       stem + "_model" + std::to_string(model) + "_task" +
+                           std::to_string(key.get<int>("inference_task_id")));
       ++written;
     }
     if (!written) throw std::runtime_error("no results for recording " + recording.to_display());

@@ -95,8 +95,9 @@ void add_ingest_commands(CLI::App& app) {
               << counts.files << " file(s)\n";
   });
 
-  auto* task = app.add_subcommand("task", "Create processing and inference tasks");
+  auto* task = app.add_subcommand("task", "Create processing and inference tasks, show them");
   task->require_subcommand(1);
+  add_task_show_command(*task);
 
   struct ProcessingArgs {
     RecordingOptions recording;
@@ -113,7 +114,10 @@ void add_ingest_commands(CLI::App& app) {
   auto* svd =
       task->add_subcommand("processing", "A FacemapTask: the SVD analysis of one recording");
   add_recording_options(svd, processing->recording);
-  svd->add_option("--task-id", processing->task_id, "facemap_task_id")->capture_default_str();
+  svd->add_option("--task-id", processing->task_id,
+                  "facemap_task_id: another id analyses the recording again, e.g. with other "
+                  "regions")
+      ->capture_default_str();
   svd->add_option("--mode", processing->mode,
                   "trigger (run the engine) or load (ingest Facemap's _proc.npy)")
       ->check(CLI::IsMember({"trigger", "load"}))
@@ -156,6 +160,7 @@ void add_ingest_commands(CLI::App& app) {
   struct InferenceArgs {
     RecordingOptions recording;
     int model_id = 0;
+    int task_id = 0;
     std::string mode = "trigger";
     std::vector<int> bbox;
     std::string output_dir, description;
@@ -166,6 +171,10 @@ void add_ingest_commands(CLI::App& app) {
   add_recording_options(pose, inference->recording);
   pose->add_option("--model-id", inference->model_id, "A registered model (fmpipe model add)")
       ->required();
+  pose->add_option("--task-id", inference->task_id,
+                   "inference_task_id: another id runs the recording and model again, e.g. with "
+                   "another --bbox")
+      ->capture_default_str();
   pose->add_option("--mode", inference->mode,
                    "trigger (run the network) or load (ingest _FacemapPose.h5)")
       ->check(CLI::IsMember({"trigger", "load"}))
@@ -181,6 +190,7 @@ void add_ingest_commands(CLI::App& app) {
     pipeline::InferenceTask spec;
     spec.recording = inference->recording.full_key(pipe);
     spec.model_id = inference->model_id;
+    spec.task_id = inference->task_id;
     spec.mode = inference->mode;
     if (!inference->bbox.empty()) {
       spec.bbox = std::array<int, 4>{inference->bbox[0], inference->bbox[1], inference->bbox[2],

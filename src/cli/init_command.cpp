@@ -93,6 +93,9 @@ void add_init_command(CLI::App& app) {
     if (migrated.facemap_tasks > 0)
       std::cout << "migrated the facemap_params of " << migrated.facemap_tasks
                 << " FacemapTask row(s) to Facemap's form\n";
+    if (migrated.inference_tasks)
+      std::cout << "migrated " << *migrated.inference_tasks
+                << " FacemapInferenceTask row(s) to inference task 0 (tasks have ids now)\n";
     // The helpers are a convenience: a database where they cannot be created keeps its tables.
     try {
       pipeline::install_sql_helpers(pipe);

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "dj/connection.hpp"
 #include "dj/jobs.hpp"
+#include "dj/populate.hpp"
 #include "pipeline/config_locations.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/table_names.hpp"
@@ -39,6 +40,23 @@ dj::Row key_from_json(const std::string& text) {
     }
   }
   return key;
+}
+
+/// `key` as a whole key of the table's key source: a key populate would make. An ignore row
+/// for any other would sit in the job table and skip nothing.
+dj::Row existing_key(const dj::AutoPopulate& table, const std::string& name, const dj::Row& key) {
+  const auto names = table.target().heading().primary_key();
+  std::string missing;
+  for (const auto& attribute : names)
+    if (!key.has(attribute)) missing += (missing.empty() ? "" : ", ") + attribute;
+  if (!missing.empty())
+    throw std::invalid_argument("--key " + key.to_display() + " is not a whole key of " + name +
+                                ": it lacks " + missing);
+  const dj::Row whole = key.project(names);
+  if (!(table.key_source() & whole).exists())
+    throw std::invalid_argument("--key " + whole.to_display() + ": " + name +
+                                " has no such key to compute (its key source does not hold it)");
+  return whole;
 }
 
 /// The selected tables (one, or every auto-populated table).
@@ -96,8 +114,8 @@ void add_jobs_command(CLI::App& app) {
     if (options->table.empty()) throw std::invalid_argument("jobs ignore needs --table");
     auto connection = pipeline::open_database();
     pipeline::Pipeline pipe(*connection);
-    dj::JobTable(pipe.table(pipeline::resolve_computed_table_name(pipe, options->table)))
-        .ignore({key_from_json(options->key)});
+    dj::AutoPopulate table(pipe.table(pipeline::resolve_computed_table_name(pipe, options->table)));
+    table.jobs().ignore({existing_key(table, options->table, key_from_json(options->key))});
   });
 }
 

@@ -1,9 +1,13 @@
 #include "dj/jobs.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <stdexcept>
+
+#include <spdlog/spdlog.h>
 
 #include "dj/blob.hpp"
 #include "dj/declare.hpp"
@@ -174,7 +178,6 @@ std::vector<Row> fetch_keys(pqxx::transaction_base& tx, const SqlFragment& sql,
 long long JobTable::refresh(const std::vector<Row>& keys, int priority) {
   const std::string relation = qualified_name(schema_, name_);
   const std::string& columns = key_columns_;
-  long long recovered = 0;
   target_.connection().run([&](pqxx::transaction_base& tx) {
     constexpr size_t kRowsPerStatement = 1000;
     for (size_t start = 0; start < keys.size(); start += kRowsPerStatement) {
@@ -200,14 +203,38 @@ long long JobTable::refresh(const std::vector<Row>& keys, int priority) {
                   relation + ".\"status\" = 'success'",
               "refresh of " + relation);
     }
-    // Orphans: reservations whose session lock nobody holds any more.
-    const auto reserved =
-        fetch_keys(tx,
-                   SqlFragment("SELECT " + columns + " FROM " + relation +
-                               " WHERE \"status\" = 'reserved' AND \"connection_id\" <> "
-                               "pg_backend_pid() FOR UPDATE SKIP LOCKED"),
-                   target_.heading(), "orphan check of " + relation);
-    for (const auto& key : reserved) {
+  });
+  return recover_orphans();
+}
+
+long long JobTable::recover_orphans() {
+  const std::string relation = qualified_name(schema_, name_);
+  long long recovered = 0;
+  target_.connection().run([&](pqxx::transaction_base& tx) {
+    // Reservations of other sessions, with who made them and whether that session still
+    // exists (a worker of another client, which takes no lock, is stale only once it is gone).
+    SqlFragment sql("SELECT " + key_columns_ +
+                    ", \"host\", \"pid\", \"connection_id\", EXISTS (SELECT FROM "
+                    "pg_stat_activity WHERE pid = \"connection_id\") FROM " +
+                    relation +
+                    " WHERE \"status\" = 'reserved' AND \"connection_id\" <> pg_backend_pid() "
+                    "FOR UPDATE SKIP LOCKED");
+    const pqxx::result reserved = execute(tx, sql, "orphan check of " + relation);
+    const std::string this_host = host_name();
+    for (const auto& r : reserved) {
+      std::vector<Value> values;
+      for (size_t c = 0; c < key_.size(); ++c)
+        values.push_back(
+            detail::from_field(r[static_cast<int>(c)], &target_.heading().at(key_[c])));
+      const Row key(std::make_shared<std::vector<std::string>>(key_), std::move(values));
+      const size_t base = key_.size();
+      const std::string host = r[static_cast<int>(base)].as<std::string>();
+      const int pid = r[static_cast<int>(base + 1)].as<int>();
+      const long long connection = r[static_cast<int>(base + 2)].as<long long>();
+      const bool session_alive = r[static_cast<int>(base + 3)].as<bool>();
+      const bool process_gone = host == this_host && pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
+      if (session_alive && !process_gone) continue;
+      // A worker of ours holds the key's session lock for as long as it lives.
       const long long id = key_lock_id(relation, key, target_.heading());
       if (!tx.exec_params("SELECT pg_try_advisory_lock($1)", id)[0][0].as<bool>()) continue;
       execute(tx,
@@ -217,6 +244,11 @@ long long JobTable::refresh(const std::vector<Row>& keys, int priority) {
                   key_condition(key),
               "returning an orphaned key to pending");
       tx.exec_params("SELECT pg_advisory_unlock($1)", id);
+      spdlog::info("{}: the reservation of {} by {}:{} was stale ({}); the key is pending again",
+                   target_.class_name(), key.to_display(), host, pid,
+                   session_alive
+                       ? "the process is gone"
+                       : "database connection " + std::to_string(connection) + " is gone");
       ++recovered;
     }
   });
@@ -373,7 +405,8 @@ std::vector<JobInfo> JobTable::list(std::optional<JobStatus> status) const {
       "SELECT " + key_columns_ +
       ", \"status\"::text, \"priority\", \"error_message\", \"error_stack\", \"host\", \"pid\", "
       "\"connection_id\", coalesce(\"reserved_time\"::text, ''), "
-      "coalesce(\"completed_time\"::text, '') "
+      "coalesce(\"completed_time\"::text, ''), "
+      "coalesce(extract(epoch FROM LOCALTIMESTAMP(3) - \"reserved_time\"), 0)::float8 "
       "FROM " +
       qualified_name(schema_, name_));
   if (status) {
@@ -411,6 +444,7 @@ std::vector<JobInfo> JobTable::list(std::optional<JobStatus> status) const {
       job.connection_id = r[static_cast<int>(base + 6)].as<long long>();
       job.reserved_time = r[static_cast<int>(base + 7)].as<std::string>();
       job.completed_time = r[static_cast<int>(base + 8)].as<std::string>();
+      job.reserved_seconds = r[static_cast<int>(base + 9)].as<double>();
       jobs.push_back(std::move(job));
     }
   });

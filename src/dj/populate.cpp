@@ -158,6 +158,9 @@ Query AutoPopulate::pending_keys(const std::vector<Restriction>& restrictions) c
 JobProgress AutoPopulate::progress() {
   JobProgress p = jobs().progress();
   p.total = key_source().count();
+  // Counted, not derived from the other counts: job rows may outlive their keys (an errored
+  // recording deleted), which a difference would subtract all the same.
+  p.to_do = (pending_keys() - jobs().blocked_keys()).count();
   return p;
 }
 

@@ -1,5 +1,6 @@
 #include "pipeline/computations.hpp"
 
+#include "pipeline/migrations.hpp"
 #include "pipeline/tables/facemap_inference.hpp"
 #include "pipeline/tables/facemap_processing.hpp"
 #include "pipeline/tables/facial_signal.hpp"
@@ -9,6 +10,7 @@ namespace pipeline {
 
 std::vector<std::pair<std::string, std::unique_ptr<dj::AutoPopulate>>> computations(
     Pipeline& pipe, const DataRoots& roots) {
+  require_current_layout(pipe);
   std::vector<std::pair<std::string, std::unique_ptr<dj::AutoPopulate>>> list;
   list.emplace_back("facial_behavior_estimation.RecordingInfo",
                     std::make_unique<RecordingInfo>(pipe, roots));

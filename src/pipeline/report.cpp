@@ -1,6 +1,5 @@
 #include "pipeline/report.hpp"
 
-#include <cstdio>
 #include <functional>
 #include <set>
 #include <stdexcept>
@@ -16,6 +15,7 @@
 #include "pipeline/task_paths.hpp"
 #include "pipeline/tables.hpp"
 #include "pipeline/task_params.hpp"
+#include "pipeline/task_settings.hpp"
 #include "report_page.hpp"
 
 namespace fs = std::filesystem;
@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 namespace pipeline {
 namespace {
 
-using Lines = std::vector<std::pair<std::string, std::string>>;
+using Lines = SettingLines;
 
 const std::string kSvd = "facial_behavior_estimation.";
 
@@ -46,32 +46,12 @@ std::string text_of(const dj::Value& value) {
   return value.to_display();
 }
 
-std::string number_text(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
 // Appends the attributes of `row` not shown yet (blobs are figures' business, not lines').
 void add_attributes(Lines& lines, const dj::Row& row, std::set<std::string>& shown) {
   for (const auto& name : row.names()) {
     if (row[name].holds<dj::Blob>() || !shown.insert(name).second) continue;
     lines.emplace_back(name, text_of(row[name]));
   }
-}
-
-// "pupil region 'eye': rows 20..59, columns 80..129, saturation 110, 1 reflector(s)".
-std::string region_text(const facemap::Roi& roi) {
-  std::string text = facemap::region_label(roi);
-  if (!roi.yrange.empty() && !roi.xrange.empty()) {
-    text += ": rows " + std::to_string(roi.yrange.front()) + ".." +
-            std::to_string(roi.yrange.back()) + ", columns " + std::to_string(roi.xrange.front()) +
-            ".." + std::to_string(roi.xrange.back());
-  }
-  if (roi.saturation > 0) text += ", saturation " + number_text(roi.saturation);
-  if (!roi.reflectors.empty())
-    text += ", " + std::to_string(roi.reflectors.size()) + " reflector(s)";
-  return text;
 }
 
 // The database keeps a region's rectangle, not its ellipse, reflectors or saturation: those
@@ -191,11 +171,8 @@ class ReportWriter {
     const facemap::SvdParams params =
         from_facemap_params(dj::unpack_blob(task, "facemap_params"), task.get<bool>("do_mot_svd"),
                             task.get<bool>("do_mov_svd"));
-    lines.emplace_back("sbin", std::to_string(params.sbin));
-    lines.emplace_back("full-frame SVD", params.full_frame ? "yes" : "no");
-    lines.emplace_back("components", std::to_string(params.components));
-    for (size_t i = 0; i < params.rois.size(); ++i)
-      lines.emplace_back("region " + std::to_string(i), region_text(params.rois[i]));
+    const Lines settings = svd_settings(params);
+    lines.insert(lines.end(), settings.begin(), settings.end());
     for (const char* table : {"FacemapProcessing", "FacialSignal"})
       for (const std::string& warning : job_warnings(pipe_, kSvd + table, key))
         lines.emplace_back(std::string("warnings of ") + table, warning);
@@ -222,8 +199,10 @@ class ReportWriter {
     for (const facemap::SvdRegion& region : result.svd_regions) {
       if (!region.motion_svd) continue;
       any = true;
-      const std::string name = region.roi ? facemap::region_label(*region.roi) : "full frame";
-      const std::string file = prefix + "region" + std::to_string(region.roi_no) + "_motion_";
+      const int number = region_number(result, region);
+      const std::string name = (region.roi ? facemap::region_label(*region.roi) : "full frame") +
+                               " (region " + std::to_string(number) + ")";
+      const std::string file = prefix + "region" + std::to_string(number) + "_motion_";
       figure(file + "masks.png", "First motion masks, " + name + of_task,
              [&](const fs::path& png, const std::string& title) {
                facemap::write_svd_masks_figure(png, title, *region.motion_svd, options_.components);
@@ -244,15 +223,18 @@ class ReportWriter {
                       const facemap::FacemapResult& result, const std::string& prefix,
                       const std::string& of_task, Draw draw) {
     if (traces.empty()) note("No " + type + " region" + of_task + ".");
-    for (size_t i = 0; i < traces.size(); ++i) {
-      const std::string name = facemap::region_label(result.rois.at(size_t(traces[i].roi_index)));
-      figure(prefix + type + std::to_string(i) + ".png", name + of_task,
-             [&](const fs::path& png, const std::string& title) { draw(png, title, traces[i]); });
+    for (const Trace& trace : traces) {
+      const auto index = static_cast<size_t>(trace.roi_index);
+      const std::string number = std::to_string(region_number(index));
+      figure(prefix + "region" + number + "_" + type + ".png",
+             facemap::region_label(result.rois.at(index)) + " (region " + number + ")" + of_task,
+             [&](const fs::path& png, const std::string& title) { draw(png, title, trace); });
     }
   }
 
   void keypoint_section(const dj::Row& key) {
     const std::string model_id = text_of(key["model_id"]);
+    const std::string task_id = text_of(key["inference_task_id"]);
     Lines lines;
     std::set<std::string> shown(recording_.names().begin(), recording_.names().end());
     for (const char* table : {"FacemapModel", "FacemapInferenceTask", "FacemapInference"}) {
@@ -260,7 +242,8 @@ class ReportWriter {
     }
     page_.table(lines);
     const facemap::PoseTracks tracks = fetch_keypoints(pipe_, key);
-    const std::string prefix = "model" + model_id + "_", of_model = " (model " + model_id + ")";
+    const std::string prefix = "model" + model_id + "_task" + task_id + "_",
+                      of_model = " (model " + model_id + ", inference task " + task_id + ")";
     const int shown_frame = int(tracks.x.rows() / 2);
     facemap::GrayFrame frame;
     try {

@@ -150,16 +150,11 @@ BEGIN
 END
 $$;
 
--- The numeric array in a blob: numpy dtype, bytes per element, shape, and its elements' bytes.
-CREATE OR REPLACE FUNCTION {views}._dj_blob_array(blob bytea, OUT dtype text, OUT width integer,
-                                                  OUT shape bigint[], OUT data bytea)
+-- A blob inflated when compressed, its "mYm" or "dj0" header checked (and kept).
+CREATE OR REPLACE FUNCTION {views}._dj_payload(blob bytea) RETURNS bytea
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
   payload bytea := blob;
-  ndim bigint;
-  class_and_complex bigint[];
-  count bigint := 1;
-  extent bigint;
 BEGIN
   IF substring(payload FROM 1 FOR 6) = '\x5a4c31323300'::bytea AND length(payload) >= 14 THEN
     payload := {views}._dj_inflate(substring(payload FROM 15),
@@ -169,6 +164,21 @@ BEGIN
     RAISE EXCEPTION 'not a DataJoint blob: % bytes without the "mYm" or "dj0" header',
       length(blob) USING ERRCODE = 'invalid_binary_representation';
   END IF;
+  RETURN payload;
+END
+$$;
+
+-- The numeric array in a blob: numpy dtype, bytes per element, shape, and its elements' bytes.
+CREATE OR REPLACE FUNCTION {views}._dj_blob_array(blob bytea, OUT dtype text, OUT width integer,
+                                                  OUT shape bigint[], OUT data bytea)
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  payload bytea := {views}._dj_payload(blob);
+  ndim bigint;
+  class_and_complex bigint[];
+  count bigint := 1;
+  extent bigint;
+BEGIN
   IF substring(payload FROM 5 FOR 1) <> '\x41'::bytea THEN
     RAISE EXCEPTION 'DataJoint blob: holds a value of type code 0x%, not an array (''A'')',
       encode(substring(payload FROM 5 FOR 1), 'hex')

@@ -24,7 +24,50 @@ SELECT {session_key}, recording_id, facemap_task_id, roi_no, roi_name,
        {views}.dj_blob_float8(motion) AS motion_energy
 FROM {fbe}._facial_signal__region;
 COMMENT ON VIEW {views}.region IS
-  'analysed regions (roi_no 0: the full frame) and their motion energy per frame';
+  'analysed regions (roi_no n: the task''s n-th region, 0: the full frame) and their motion '
+  'energy per frame';
+
+-- The settings that produced a task's traces: one row per region of its facemap_params (a task
+-- without regions has one row, its region columns null). roi_no numbers regions as
+-- FacialSignal does; extents are full-frame pixels, first and last inclusive; reflector
+-- extents are given as text, one "rows a..b, columns c..d" per reflector.
+CREATE OR REPLACE VIEW {views}.task_region AS
+SELECT {session_key}, t.recording_id, t.facemap_task_id, t.task_mode,
+       (p ->> 'sbin')::integer AS sbin, (p ->> 'ncomp')::integer AS components,
+       coalesce((p ->> 'fullSVD')::boolean, true) AS full_frame_svd, t.do_mot_svd AS motion_svd,
+       t.do_mov_svd AS movie_svd, r.n::integer AS roi_no,
+       (ARRAY['pupil', 'motion', 'blink', 'running', 'keypoint box'])
+         [(r.roi ->> 'rind')::integer + 1] AS roi_type,
+       r.roi ->> 'rtype' AS roi_name, e.first_row, e.last_row, e.first_column, e.last_column,
+       (r.roi ->> 'saturation')::double precision AS saturation,
+       coalesce(jsonb_array_length(r.roi -> 'reflector'), 0) AS reflectors,
+       (SELECT string_agg(format('rows %s..%s, columns %s..%s',
+                                 e.first_row + min_y, e.first_row + max_y,
+                                 e.first_column + min_x, e.first_column + max_x), '; '
+                          ORDER BY k)
+        FROM jsonb_array_elements(r.roi -> 'reflector') WITH ORDINALITY AS f(reflector, k),
+        LATERAL (SELECT min(y::integer) AS min_y, max(y::integer) AS max_y
+                 FROM jsonb_array_elements_text(f.reflector -> 'yrange') AS y) AS ry,
+        LATERAL (SELECT min(x::integer) AS min_x, max(x::integer) AS max_x
+                 FROM jsonb_array_elements_text(f.reflector -> 'xrange') AS x) AS rx)
+         AS reflector_extents
+FROM {fbe}.facemap_task AS t
+CROSS JOIN LATERAL {views}.dj_blob_jsonb(t.facemap_params) AS p
+LEFT JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(p -> 'rois') WHEN 'array'
+                                       THEN p -> 'rois' ELSE '[]' END)
+  WITH ORDINALITY AS r(roi, n) ON true
+LEFT JOIN LATERAL (
+  SELECT (SELECT min(v::integer) FROM jsonb_array_elements_text(r.roi -> 'yrange') AS v)
+           AS first_row,
+         (SELECT max(v::integer) FROM jsonb_array_elements_text(r.roi -> 'yrange') AS v)
+           AS last_row,
+         (SELECT min(v::integer) FROM jsonb_array_elements_text(r.roi -> 'xrange') AS v)
+           AS first_column,
+         (SELECT max(v::integer) FROM jsonb_array_elements_text(r.roi -> 'xrange') AS v)
+           AS last_column) AS e ON true;
+COMMENT ON VIEW {views}.task_region IS
+  'which settings produced a task''s traces: sbin, components, SVD switches, and per region '
+  '(roi_no as in FacialSignal) its type, name, extent, saturation and reflectors';
 
 {svd_views}CREATE OR REPLACE VIEW {views}.pupil AS
 SELECT {session_key}, recording_id, facemap_task_id, roi_no,
@@ -48,8 +91,11 @@ SELECT {session_key}, recording_id, facemap_task_id, roi_no,
 FROM {fbe}._facial_signal__running;
 COMMENT ON VIEW {views}.running IS 'running: the wheel''s frame-to-frame shift dy, dx (pixels)';
 
-CREATE OR REPLACE VIEW {views}.keypoints AS
-SELECT {session_key}, recording_id, model_id, body_part,
+-- Dropped first: earlier versions' view lacks inference_task_id, and a replacing view may only
+-- add columns at the end.
+DROP VIEW IF EXISTS {views}.keypoints;
+CREATE VIEW {views}.keypoints AS
+SELECT {session_key}, recording_id, model_id, inference_task_id, body_part,
        {views}.dj_blob_float8(x_pos) AS x, {views}.dj_blob_float8(y_pos) AS y,
        {views}.dj_blob_float8(likelihood) AS likelihood
 FROM {inference}.__facemap_inference__body_part_position;

@@ -9,6 +9,10 @@ namespace pipeline::sql_templates {
 /// Functions that decode DataJoint blobs of numeric arrays ({views} only).
 const char* blob_functions();
 
+/// dj_blob_jsonb, which reads blobs of Python values (settings dicts) as jsonb; needs the blob
+/// functions.
+const char* blob_jsonb();
+
 /// Views over the Facemap tables, built on the blob functions.
 const char* facemap_views();
 

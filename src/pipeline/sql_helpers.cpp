@@ -49,6 +49,7 @@ std::vector<std::pair<std::string, std::string>> sql_helper_scripts(
       {"{inference}", dj::quote_identifier(prefix + "facemap_inference")}};
   std::vector<std::pair<std::string, std::string>> scripts{
       {"blob_functions", sql_templates::blob_functions()},
+      {"blob_jsonb", sql_templates::blob_jsonb()},
       {"facemap_views", replace_all(sql_templates::facemap_views(), "{svd_views}", svd_views())}};
   for (auto& [name, script] : scripts) {
     for (const auto& [placeholder, schema] : placeholders)

@@ -176,9 +176,13 @@ void prepare_output_folder(const fs::path& folder) {
 
 fs::path inference_output_dir(const Pipeline& pipe, const DataRoots& roots,
                               const dj::Row& task_key) {
+  // Task 0 keeps the name of the folders written before inference tasks had ids, so that the
+  // results of migrated tasks are where their folder says.
+  const int task_id = task_key.get<int>("inference_task_id");
   return output_dir(pipe, roots,
                     {"facemap_inference.FacemapInferenceTask", "facemap_inference_output_dir",
-                     "model" + std::to_string(task_key.get<int>("model_id"))},
+                     "model" + std::to_string(task_key.get<int>("model_id")) +
+                         (task_id == 0 ? "" : "_task" + std::to_string(task_id))},
                     task_key);
 }
 

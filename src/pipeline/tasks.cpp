@@ -1,10 +1,12 @@
 #include "pipeline/tasks.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
 #include "dj/attach.hpp"
 #include "dj/blob.hpp"
+#include "pipeline/migrations.hpp"
 #include "pipeline/tables/facemap_inference.hpp"
 #include "pipeline/task_checks.hpp"
 #include "pipeline/task_params.hpp"
@@ -24,6 +26,27 @@ std::optional<facemap::FrameSize> known_frame_size(const Pipeline& pipe, const d
   if (!info.exists()) return std::nullopt;
   const dj::Row row = info.fetch1();
   return facemap::FrameSize{row.get<int>("px_height"), row.get<int>("px_width")};
+}
+
+/// Refuses a task whose key exists, naming the task and the id the next task of the same
+/// recording (and model) may take: what a user redoing a recording with other parameters needs,
+/// where the database would only say "duplicate key".
+void refuse_existing_task(const Pipeline& pipe, const std::string& table, const dj::Row& key,
+                          const std::string& id_attribute, const std::string& what) {
+  const dj::Table tasks = pipe.table(table);
+  if (!(tasks & key).exists()) return;
+  std::vector<std::string> scope_names;
+  for (const auto& name : key.names())
+    if (name != id_attribute) scope_names.push_back(name);
+  dj::FetchOptions options;
+  options.attributes = {id_attribute};
+  int next_free = 0;
+  for (const auto& row : (tasks & key.project(scope_names)).fetch(options))
+    next_free = std::max(next_free, row.get<int>(id_attribute) + 1);
+  throw std::invalid_argument(
+      what + " " + std::to_string(key.get<int>(id_attribute)) + " of " +
+      key.project(scope_names).to_display() + " exists already; give another " + id_attribute +
+      " to keep both (the next free one is " + std::to_string(next_free) + ")");
 }
 
 /// "a, b, c", for messages.
@@ -88,6 +111,8 @@ void add_processing_task(Pipeline& pipe, const ProcessingTask& task) {
   }
   dj::Row row = task.recording;
   row.set("facemap_task_id", task.task_id);
+  refuse_existing_task(pipe, "facial_behavior_estimation.FacemapTask", row, "facemap_task_id",
+                       "processing task");
   row.set("facemap_output_dir", task.output_dir);
   row.set("task_mode", task.mode);
   row.set("facemap_params", dj::to_blob(params));
@@ -118,9 +143,13 @@ void register_model(Pipeline& pipe, int model_id, const std::string& name,
 }
 
 void add_inference_task(Pipeline& pipe, const InferenceTask& task) {
+  require_current_layout(pipe);
   require_recording(pipe, task.recording);
   dj::Row row = task.recording;
   row.set("model_id", task.model_id);
+  row.set("inference_task_id", task.task_id);
+  refuse_existing_task(pipe, "facemap_inference.FacemapInferenceTask", row, "inference_task_id",
+                       "inference task");
   row.set("facemap_inference_output_dir", task.output_dir);
   row.set("task_description", task.description);
   row.set("task_mode", task.mode);

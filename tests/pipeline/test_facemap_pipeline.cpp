@@ -149,7 +149,8 @@ TEST_F(FacemapPipeline, TriggerModeOnASyntheticFace) {
   EXPECT_FLOAT_EQ(info.get<float>("recording_duration"), 8.0f);
 
   const std::string s = "facial_behavior_estimation.FacialSignal.";
-  // Full frame (0) and the motion region (1) carry SVDs; pupil, blink and running follow.
+  // Regions are numbered as the task lists them (pupil 1, motion 2, blink 3, running 4); the
+  // full frame (0) and the motion region carry SVDs.
   EXPECT_EQ(pipe.table(s + "Region").count(), 5);
   const auto motion = pipe.table(s + "MotionSVD") & dj::Row{{"roi_no", 0}};
   EXPECT_EQ(motion.count(), 50);
@@ -164,13 +165,13 @@ TEST_F(FacemapPipeline, TriggerModeOnASyntheticFace) {
   EXPECT_NEAR(mask.norm(), 1.0, 1e-4);
   EXPECT_EQ(dj::unpack_vector<float>(components[0], "projection").size(), 240u);
   EXPECT_EQ((pipe.table(s + "MovieSVD") & dj::Row{{"roi_no", 0}}).count(), 50);
-  // Region 1 (the whiskers, 13 x 12 binned pixels) keeps as many components as the full frame:
+  // Region 2 (the whiskers, 13 x 12 binned pixels) keeps as many components as the full frame:
   // the task's 50, as 240 frames are one SVD chunk that keeps up to nframes - 1 components (and
   // both regions have more pixels than that). Should a single chunk keep another number, adapt
   // `kept` here; the count is asserted exactly so that a lost component cannot go unnoticed.
   const int kept = std::min(task.params.components, synth.nframes - 1);
-  EXPECT_EQ((pipe.table(s + "MotionSVD") & dj::Row{{"roi_no", 1}}).count(), kept);
-  EXPECT_EQ((pipe.table(s + "MovieSVD") & dj::Row{{"roi_no", 1}}).count(), kept);
+  EXPECT_EQ((pipe.table(s + "MotionSVD") & dj::Row{{"roi_no", 2}}).count(), kept);
+  EXPECT_EQ((pipe.table(s + "MovieSVD") & dj::Row{{"roi_no", 2}}).count(), kept);
 
   const auto pupil = pipe.table(s + "Pupil").fetch1();
   const auto area = dj::unpack_vector<double>(pupil, "area");
@@ -238,8 +239,15 @@ TEST_F(FacemapPipeline, TriggerModeOnASyntheticFace) {
               from_file.svd_regions[r].movie_svd->projections);
     EXPECT_EQ(from_db.svd_regions[r].motion, from_file.svd_regions[r].motion);
   }
+  // The regions come back in the task's order, as the engine had them.
   ASSERT_EQ(from_db.rois.size(), 4u);
-  EXPECT_EQ(from_db.rois[0].type, facemap::RoiType::motion);
+  for (size_t i = 0; i < from_db.rois.size(); ++i) {
+    EXPECT_EQ(from_db.rois[i].type, from_file.rois[i].type) << i;
+    EXPECT_EQ(from_db.rois[i].yrange, from_file.rois[i].yrange) << i;
+  }
+  EXPECT_EQ(from_db.rois[0].type, facemap::RoiType::pupil);
+  for (size_t r = 0; r < from_db.svd_regions.size(); ++r)
+    EXPECT_EQ(from_db.svd_regions[r].roi_no, from_file.svd_regions[r].roi_no) << r;
   EXPECT_TRUE(same_or_both_nan(from_db.pupils[0].axdir, from_file.pupils[0].axdir));
   EXPECT_TRUE(same_or_both_nan(from_db.pupils[0].area, from_file.pupils[0].area));
   EXPECT_EQ(from_db.running[0].dx, from_file.running[0].dx);
@@ -265,7 +273,7 @@ TEST_F(FacemapPipeline, LoadModeIngestsFacemapsOwnFile) {
   EXPECT_EQ(made.at("facial_behavior_estimation.FacialSignal"), 1);
   const std::string s = "facial_behavior_estimation.FacialSignal.";
   EXPECT_EQ((pipe.table(s + "MotionSVD") & dj::Row{{"roi_no", 0}}).count(), 500);
-  EXPECT_EQ((pipe.table(s + "MotionSVD") & dj::Row{{"roi_no", 1}}).count(), 390);
+  EXPECT_EQ((pipe.table(s + "MotionSVD") & dj::Row{{"roi_no", 2}}).count(), 390);
   const auto summary = pipe.table(s + "Summary").fetch1();
   EXPECT_EQ(summary.get<int>("sbin"), 4);
   EXPECT_EQ(dj::unpack_matrix<Eigen::MatrixXf>(summary, "avgframe").rows(), 40);
@@ -284,11 +292,11 @@ TEST_F(FacemapPipeline, LoadModeIngestsFacemapsOwnFile) {
   EXPECT_TRUE(summary_matrix(summary, "avgmotion") ==
               facemaps.at("avgmotion_reshape").as_ndarray().matrix<float>());
 
-  // Regions: 0 the full frame, 1 the motion region (rois[1]), then the pupil (rois[0]), blink
-  // (rois[2]) and running (rois[3]) regions, in the order of rois.
+  // Regions: 0 the full frame, then rois[n - 1] as region n: the pupil (1), the motion region
+  // (2), blink (3) and running (4).
   const auto& rois = facemaps.at("rois").as_list();
   ASSERT_EQ(rois.size(), 4u);
-  const std::map<int, int> roi_of_region{{1, 1}, {2, 0}, {3, 2}, {4, 3}};
+  const std::map<int, int> roi_of_region{{1, 0}, {2, 1}, {3, 2}, {4, 3}};
   EXPECT_EQ(pipe.table(s + "Region").count(), 5);
   const dj::Row full = (pipe.table(s + "Region") & dj::Row{{"roi_no", 0}}).fetch1();
   EXPECT_TRUE(full.is_null("yrange"));
@@ -307,23 +315,22 @@ TEST_F(FacemapPipeline, LoadModeIngestsFacemapsOwnFile) {
         EXPECT_TRUE(region.is_null(range)) << range;  // Facemap bins motion regions only
       }
     }
-    if (roi_no != 1) {
+    if (roi_no != 2) {
       EXPECT_TRUE(region.is_null("motion"));
     }
   }
 
-  // Motion energy, masks, projections and singular values of both SVD regions. Facemap keeps
-  // one motSv / movSv, the last region's (390 values, region 1's); region 0's are unknown, NULL.
+  // Motion energy, masks, projections and singular values of both SVD regions (Facemap's
+  // entries 0 and 1: regions 0 and 2). Facemap keeps one motSv / movSv, the last region's (390
+  // values, region 2's); region 0's are unknown, NULL.
   const auto& motion = facemaps.at("motion").as_list();
   ASSERT_EQ(motion.size(), 2u);
-  for (int roi_no = 0; roi_no < 2; ++roi_no) {
+  for (const auto& [r, roi_no] : std::map<std::size_t, int>{{0, 0}, {1, 2}}) {
     SCOPED_TRACE("region " + std::to_string(roi_no));
     const dj::Row region = (pipe.table(s + "Region") & dj::Row{{"roi_no", roi_no}}).fetch1();
-    EXPECT_EQ(dj::unpack_vector<float>(region, "motion"),
-              motion[static_cast<std::size_t>(roi_no)].as_ndarray().values<float>());
+    EXPECT_EQ(dj::unpack_vector<float>(region, "motion"), motion[r].as_ndarray().values<float>());
     for (const bool movie : {false, true}) {
       SCOPED_TRACE(movie ? "MovieSVD" : "MotionSVD");
-      const std::size_t r = static_cast<std::size_t>(roi_no);
       const facemap::RowMajorArray& masks =
           facemaps.at(movie ? "movMask_reshape" : "motMask_reshape").as_list()[r].as_ndarray();
       const facemap::RowMajorArray& projections =
@@ -333,7 +340,7 @@ TEST_F(FacemapPipeline, LoadModeIngestsFacemapsOwnFile) {
       expect_components_equal(
           pipe.table(s + (movie ? "MovieSVD" : "MotionSVD")) & dj::Row{{"roi_no", roi_no}},
           movie ? "movmask" : "motmask", masks, projections,
-          roi_no == 1 ? singular_values : std::vector<float>{});
+          roi_no == 2 ? singular_values : std::vector<float>{});
     }
   }
 
@@ -341,7 +348,7 @@ TEST_F(FacemapPipeline, LoadModeIngestsFacemapsOwnFile) {
   // frame (Facemap's are crop-relative, the database's full-frame; see proc_file.hpp).
   const facemap::pickle::Dict& pupil_file = facemaps.at("pupil").as_list().at(0).as_dict();
   const dj::Row pupil = pipe.table(s + "Pupil").fetch1();
-  EXPECT_EQ(pupil.get<int>("roi_no"), 2);
+  EXPECT_EQ(pupil.get<int>("roi_no"), 1);
   const auto file_matrix = [&](const std::string& name) {
     return pupil_file.at(name).as_ndarray().matrix<double>();
   };

@@ -14,6 +14,7 @@
 #include "dj/blob.hpp"
 #include "facemap/io/proc_settings.hpp"
 #include "pipeline/ingest.hpp"
+#include "pipeline/task_settings.hpp"
 #include "pipeline/tasks.hpp"
 #include "support/child_process.hpp"
 #include "support/command.hpp"
@@ -135,12 +136,19 @@ print("inserted")
   ASSERT_EQ(recordings->count("facial_behavior_estimation.FacialSignal"), 3);
 
   // What the GUI file asked for, whichever way it came: its three regions, the same traces.
+  // The motion region is numbered by its place in the file's list of regions.
+  int motion_roi_no = -1;
+  for (size_t i = 0; i < settings.rois.size(); ++i)
+    if (settings.rois[i].type == facemap::RoiType::motion)
+      motion_roi_no = pipeline::region_number(i);
   for (int task : {0, 1}) {
     const dj::Row key{{"facemap_task_id", task}};
     EXPECT_EQ((recordings->pipe.table(kSignal + "Region") & key).count(), 4) << task;
     EXPECT_EQ((recordings->pipe.table(kSignal + "Blink") & key).count(), 1) << task;
     EXPECT_EQ(
-        (recordings->pipe.table(kSignal + "MotionSVD") & key & dj::Row{{"roi_no", 1}}).count(), 500)
+        (recordings->pipe.table(kSignal + "MotionSVD") & key & dj::Row{{"roi_no", motion_roi_no}})
+            .count(),
+        500)
         << task;
   }
   const Eigen::VectorXd area = pupil_area(0);

@@ -80,7 +80,7 @@ TEST_F(MakeWarnings, KeysNotUsedAndFailedFitsAreKeptWithTheJobAndShownInTheRepor
   EXPECT_EQ(warnings_of(fmtest::kProcessing, 1),
             "warning: facemap_params: smoothing: not one of Facemap's settings; not used");
   const std::string fits = warnings_of(fmtest::kFacialSignal, 1);
-  EXPECT_NE(fits.find("warning: pupil region 0 ('pupil', rows 15..33, columns 16..39): "),
+  EXPECT_NE(fits.find("warning: pupil region 1 ('pupil', rows 15..33, columns 16..39): "),
             std::string::npos)
       << fits;
   EXPECT_NE(fits.find("the fit failed in 60 of 60 frames (100.0%); check its saturation (1.00)"),

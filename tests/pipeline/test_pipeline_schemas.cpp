@@ -70,7 +70,7 @@ TEST_F(PipelineSchemas, DeclaresEveryTableOfTheSchemaDocument) {
   const auto position = pipe.table("facemap_inference.FacemapInference.BodyPartPosition");
   EXPECT_EQ(position.heading().primary_key(),
             (std::vector<std::string>{"subject", "session_datetime", "recording_id", "model_id",
-                                      "body_part"}));
+                                      "inference_task_id", "body_part"}));
   EXPECT_EQ(pipe.table("facemap_inference.FacemapModel.File").heading().at("model_file").category,
             dj::TypeCategory::attach);
   // A second activation opens what is there and declares nothing.

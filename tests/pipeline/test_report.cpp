@@ -53,17 +53,18 @@ class RecordingReport : public fmtest::PopulatedPipelineTest {
 TEST_F(RecordingReport, EveryFigureIsDrawnAndShownWithTheMetadata) {
   const pipeline::Report report = pipeline::write_report(*pipe, *roots, recording, folder());
   EXPECT_EQ(report.index, folder() / "index.html");
-  // Full frame (region 0) and the whisker region (1) carry motion SVDs.
+  // Regions are numbered as the task lists them (pupil, whiskers, blink, running: 1 to 4), as
+  // in FacialSignal: the full frame (region 0) and the whisker region (2) carry motion SVDs.
   const std::vector<std::string> expected = {"task0_regions.png",
                                              "task0_region0_motion_masks.png",
                                              "task0_region0_motion_svd.png",
-                                             "task0_region1_motion_masks.png",
-                                             "task0_region1_motion_svd.png",
-                                             "task0_pupil0.png",
-                                             "task0_blink0.png",
-                                             "task0_running0.png",
-                                             "model1_keypoints_frame.png",
-                                             "model1_keypoint_traces.png"};
+                                             "task0_region2_motion_masks.png",
+                                             "task0_region2_motion_svd.png",
+                                             "task0_region1_pupil.png",
+                                             "task0_region3_blink.png",
+                                             "task0_region4_running.png",
+                                             "model1_task0_keypoints_frame.png",
+                                             "model1_task0_keypoint_traces.png"};
   EXPECT_EQ(file_names(report.figures), expected);
   EXPECT_TRUE(report.notes.empty()) << report.notes.front();
 
@@ -84,13 +85,16 @@ TEST_F(RecordingReport, EveryFigureIsDrawnAndShownWithTheMetadata) {
     EXPECT_NE(html.find("<img src=\"" + png.filename().string() + "\""), std::string::npos);
   }
   // Traces are 1000 pixels wide; the 128 x 128 frame is enlarged 5 times (640 pixels).
-  EXPECT_EQ(cv::imread((folder() / "task0_pupil0.png").string()).cols, 1000);
+  EXPECT_EQ(cv::imread((folder() / "task0_region1_pupil.png").string()).cols, 1000);
   EXPECT_EQ(cv::imread((folder() / "task0_regions.png").string()).cols, 640 + 40);
 
   for (const char* shown :
        {"m1", "2024-05-06 07:08:09", "m1/s1/face.avi", "camera0", "<th>nframes</th><td>60</td>",
         "<th>fps</th><td>30", "<th>px_width</th><td>128</td>", "recording_time",
         "<th>sbin</th><td>4</td>", "saturation 110", "1 reflector(s)",
+        // One number for a region: its line, its figures' files and their captions.
+        "<th>region 1</th><td>pupil region", "<th>region 2</th><td>motion region",
+        "(region 1) (task 0)", "(region 2) (task 0)", "<th>region 4</th><td>running region",
         "<th>model_name</th><td>demo</td>", "inference_completion_time"}) {
     EXPECT_NE(html.find(shown), std::string::npos) << shown;
   }
@@ -112,21 +116,22 @@ TEST_F(RecordingReport, AbsentPartsAreNotesNotErrors) {
   options.task_id = 1;
   options.components = 3;
   const auto report = pipeline::write_report(*pipe, *roots, recording, folder(), options);
-  EXPECT_EQ(
-      file_names(report.figures),
-      (std::vector<std::string>{"task1_regions.png", "task1_region0_motion_masks.png",
-                                "task1_region0_motion_svd.png", "task1_region1_motion_masks.png",
-                                "task1_region1_motion_svd.png", "model1_keypoint_traces.png"}));
+  EXPECT_EQ(file_names(report.figures),
+            (std::vector<std::string>{
+                "task1_regions.png", "task1_region0_motion_masks.png",
+                "task1_region0_motion_svd.png", "task1_region1_motion_masks.png",
+                "task1_region1_motion_svd.png", "model1_task0_keypoint_traces.png"}));
   ASSERT_EQ(report.notes.size(), 4u);
   EXPECT_EQ(report.notes[0], "No pupil region (task 1).");
   EXPECT_EQ(report.notes[1], "No blink region (task 1).");
   EXPECT_EQ(report.notes[2], "No running region (task 1).");
-  EXPECT_NE(report.notes[3].find("not drawn over a frame (model 1): the video cannot be read"),
+  EXPECT_NE(report.notes[3].find(
+                "not drawn over a frame (model 1, inference task 0): the video cannot be read"),
             std::string::npos)
       << report.notes[3];
   const std::string html = read_text(report.index);
   EXPECT_NE(html.find("<p class=\"note\">No pupil region (task 1).</p>"), std::string::npos);
-  EXPECT_EQ(html.find("task0_"), std::string::npos);  // only the task asked for
+  EXPECT_EQ(html.find("src=\"task0_"), std::string::npos);  // only the task asked for
 
   // A recording with nothing computed yet.
   const pipeline::RecordingEntry bare{
@@ -160,7 +165,7 @@ TEST_F(RecordingReport, TheCommandSelectsARecordingAndPrintsThePage) {
   const fs::path index = folder() / "index.html";
   EXPECT_NE(result.output.find(index.string() + "\n"), std::string::npos) << result.output;
   EXPECT_TRUE(fs::exists(index));
-  EXPECT_TRUE(fs::exists(folder() / "model1_keypoints_frame.png"));
+  EXPECT_TRUE(fs::exists(folder() / "model1_task0_keypoints_frame.png"));
 
   const auto none = fmtest::run_command(
       {fmpipe, "report", "--subject", "nobody", "--out", folder().string()}, environment);

@@ -179,7 +179,7 @@ class BlobFunctions : public fmtest::DatabaseTest {
 
 TEST(SqlHelperScripts, CommittedFilesAreWhatTheCodeGenerates) {
   const auto scripts = pipeline::sql_helper_scripts("fm_");
-  ASSERT_EQ(scripts.size(), 2u);
+  ASSERT_EQ(scripts.size(), 3u);
   for (const auto& [name, script] : scripts) {
     const std::string path = std::string(FMPIPE_SOURCE_DIR) + "/sql/helpers/" + name + ".sql";
     std::ifstream file(path);

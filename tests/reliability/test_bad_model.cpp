@@ -53,6 +53,7 @@ TEST_F(BadModelInput, BadModelFilesAreRecordedAndLeaveNothingBehind) {
     pipeline::add_inference_task(*pipe, task);
     keys.push_back(recording);
     keys.back().set("model_id", model_id);
+    keys.back().set("inference_task_id", 0);
   }
   std::vector<std::map<std::string, long long>> before;
   for (size_t i = 0; i < bad.size(); ++i) before.push_back(rows_matching(keys[i + 1]));

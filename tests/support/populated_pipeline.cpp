@@ -49,6 +49,7 @@ void PopulatedPipelineTest::SetUp() {
   pipeline::add_inference_task(*pipe, inference);
   inference_key = recording;
   inference_key.set("model_id", 1);
+  inference_key.set("inference_task_id", 0);
 
   dj::PopulateOptions options;
   for (auto& [name, table] : pipeline::computations(*pipe, *roots)) {

@@ -47,8 +47,8 @@ class FacemapInference : public TableComputation<FacemapInference, InferenceInpu
   void insert(const dj::Row& key, const InferenceRun& run, dj::MakeInserter& out);
 };
 
-/// The keypoints of one FacemapInference key (recording + model_id), body parts in Facemap's
-/// order, then any others.
+/// The keypoints of one FacemapInference key (recording, model_id, inference_task_id), body
+/// parts in Facemap's order, then any others.
 facemap::PoseTracks fetch_keypoints(const Pipeline& pipe, const dj::Row& inference_key);
 
 /// The model's body parts in the order inference gives them to the network's output channels:

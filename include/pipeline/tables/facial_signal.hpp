@@ -13,6 +13,7 @@
 
 #include "facemap/results.hpp"
 #include "pipeline/tables/table_computation.hpp"
+#include "pipeline/task_settings.hpp"
 
 namespace pipeline {
 
@@ -40,8 +41,15 @@ class FacialSignal
 };
 
 /// The SVD analysis of one FacialSignal key (a FacemapTask key), rebuilt from its tables:
-/// regions, masks, singular values, projections, motion energy, pupil, blink and running.
-/// Throws when the key has no FacialSignal row.
+/// regions (in roi_no order, so in the task's order), masks, singular values, projections,
+/// motion energy, pupil, blink and running. Throws when the key has no FacialSignal row.
+/// (Rows stored before regions were numbered in the task's order have their SVD regions first:
+/// their rois come back in that order.)
 facemap::FacemapResult fetch_facial_signal(const Pipeline& pipe, const dj::Row& task_key);
+
+/// The number of an SVD region in FacialSignal (roi_no), the report and its figure files: 0 for
+/// the full frame, else region_number() of its region's index in `result.rois` (the region's
+/// SvdRegion::roi_no is Facemap's, which counts motion regions only).
+int region_number(const facemap::FacemapResult& result, const facemap::SvdRegion& region);
 
 }  // namespace pipeline

@@ -168,9 +168,9 @@ void warn_about_fits(const FacemapResult& result) {
     dj::warn_in_make(fmt::format(
         "pupil region {} ('{}', rows {}..{}, columns {}..{}): the fit failed in {} of {} frames "
         "({:.1f}%); check its saturation ({:.2f}), region and reflectors",
-        pupil.roi_index, roi.name, roi.yrange.front(), roi.yrange.back(), roi.xrange.front(),
-        roi.xrange.back(), failed, frames, 100.0 * static_cast<double>(failed) / frames,
-        roi.saturation));
+        region_number(static_cast<size_t>(pupil.roi_index)), roi.name, roi.yrange.front(),
+        roi.yrange.back(), roi.xrange.front(), roi.xrange.back(), failed, frames,
+        100.0 * static_cast<double>(failed) / frames, roi.saturation));
   }
 }
 
@@ -213,47 +213,56 @@ void FacialSignal::insert(const dj::Row& key, const FacemapResult& result, dj::M
   set_columns(summary, result, kSummaryColumns);
   out.insert1(pipe_.table(kPart + "Summary"), summary);
 
-  // Regions: the SVD regions keep their numbers (0 = full frame); pupil, blink and running
-  // regions follow, numbered in the order of the task's regions.
+  // Regions: numbered as the task lists them (region_number), 0 being the full frame.
   std::vector<dj::Row> regions;
-  int next_roi_no = 0;
   for (const auto& region : result.svd_regions) {
-    dj::Row row = region_row(master_key, region.roi_no, region.roi ? &*region.roi : nullptr);
+    dj::Row row =
+        region_row(master_key, region_number(result, region), region.roi ? &*region.roi : nullptr);
     row.set(kMotion, detail::column_value(region.motion));
     regions.push_back(std::move(row));
-    next_roi_no = std::max(next_roi_no, region.roi_no + 1);
   }
-  std::map<int, int> roi_no_of_index;  // index into result.rois -> roi_no
   for (size_t i = 0; i < result.rois.size(); ++i) {
     if (result.rois[i].type == facemap::RoiType::motion) continue;
-    roi_no_of_index[static_cast<int>(i)] = next_roi_no;
-    dj::Row row = region_row(master_key, next_roi_no++, &result.rois[i]);
+    dj::Row row = region_row(master_key, region_number(i), &result.rois[i]);
     row.set(kMotion, dj::Value());
     regions.push_back(std::move(row));
   }
   out.insert(pipe_.table(kPart + "Region"), regions);
 
   for (const auto& region : result.svd_regions) {
-    const dj::Row region_key = with(master_key, kRoiNo, region.roi_no);
+    const dj::Row region_key = with(master_key, kRoiNo, region_number(result, region));
     for (const ComponentPart& part : kComponentParts) {
       if (const auto& svd = region.*(part.components))
         out.insert(pipe_.table(kPart + part.part), component_rows(region_key, *svd, part.mask));
     }
   }
   for (const auto& pupil : result.pupils) {
-    dj::Row row = trace_row(master_key, roi_no_of_index.at(pupil.roi_index), pupil, kPupilColumns);
+    dj::Row row = trace_row(master_key, region_number(static_cast<size_t>(pupil.roi_index)), pupil,
+                            kPupilColumns);
     row.set(kAxdir, axdir_value(pupil.axdir));
     out.insert1(pipe_.table(kPart + "Pupil"), row);
   }
   for (const auto& blink : result.blinks) {
     out.insert1(pipe_.table(kPart + "Blink"),
-                trace_row(master_key, roi_no_of_index.at(blink.roi_index), blink, kBlinkColumns));
+                trace_row(master_key, region_number(static_cast<size_t>(blink.roi_index)), blink,
+                          kBlinkColumns));
   }
   for (const auto& running : result.running) {
-    out.insert1(
-        pipe_.table(kPart + "Running"),
-        trace_row(master_key, roi_no_of_index.at(running.roi_index), running, kRunningColumns));
+    out.insert1(pipe_.table(kPart + "Running"),
+                trace_row(master_key, region_number(static_cast<size_t>(running.roi_index)),
+                          running, kRunningColumns));
   }
+}
+
+int region_number(const FacemapResult& result, const facemap::SvdRegion& region) {
+  if (!region.roi) return 0;
+  int motion_regions = 0;
+  for (size_t i = 0; i < result.rois.size(); ++i) {
+    if (result.rois[i].type == facemap::RoiType::motion && ++motion_regions == region.roi_no)
+      return region_number(i);
+  }
+  throw std::logic_error("SVD region " + std::to_string(region.roi_no) + " of a result with " +
+                         std::to_string(motion_regions) + " motion region(s)");
 }
 
 FacemapResult fetch_facial_signal(const Pipeline& pipe, const dj::Row& task_key) {
@@ -279,6 +288,7 @@ FacemapResult fetch_facial_signal(const Pipeline& pipe, const dj::Row& task_key)
       type_of[row.get<int>(kRoiNo)] = type;
   }
   std::map<int, int> roi_index_of;  // roi_no -> index into result.rois
+  int motion_regions = 0;           // SvdRegion::roi_no counts the motion regions (Facemap's)
   result.full_svd = false;
   for (const auto& region : part_rows(pipe, "Region", key, {kRoiNo})) {
     const int roi_no = region.get<int>(kRoiNo);
@@ -295,7 +305,7 @@ FacemapResult fetch_facial_signal(const Pipeline& pipe, const dj::Row& task_key)
       if (roi.type != facemap::RoiType::motion) continue;
     }
     facemap::SvdRegion svd_region;
-    svd_region.roi_no = roi_no;
+    svd_region.roi_no = full_frame ? 0 : ++motion_regions;
     if (!full_frame) svd_region.roi = roi;
     if (!region.is_null(kMotion)) detail::read_column(region, kMotion, svd_region.motion);
     const dj::Row region_key = with(key, kRoiNo, roi_no);

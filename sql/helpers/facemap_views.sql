@@ -24,7 +24,7 @@ COMMENT ON VIEW "fm_views".region IS
 -- FacialSignal does; extents are full-frame pixels, first and last inclusive; reflector
 -- extents are given as text, one "rows a..b, columns c..d" per reflector.
 CREATE OR REPLACE VIEW "fm_views".task_region AS
-SELECT t.subject, t.session_datetime, t.recording_id, t.facemap_task_id, t.task_mode,
+SELECT subject, session_datetime, t.recording_id, t.facemap_task_id, t.task_mode,
        (p ->> 'sbin')::integer AS sbin, (p ->> 'ncomp')::integer AS components,
        coalesce((p ->> 'fullSVD')::boolean, true) AS full_frame_svd, t.do_mot_svd AS motion_svd,
        t.do_mov_svd AS movie_svd, r.n::integer AS roi_no,

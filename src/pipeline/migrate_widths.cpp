@@ -2,6 +2,7 @@
 // widened to today's definitions, with the key columns that reference them.
 
 #include <regex>
+#include <set>
 #include <variant>
 
 #include <spdlog/spdlog.h>
@@ -28,7 +29,11 @@ long width(const std::string& type) {
 
 std::vector<Widening> widenings(const Pipeline& pipe) {
   std::vector<Widening> found;
+  // Linked under a lab's tables, the pipeline holds no lab, subject or session schema.
+  std::set<std::string> held;
+  for (const std::string& name : pipe.table_names()) held.insert(name.substr(0, name.find('.')));
   for (const SchemaSpec& spec : builtin_schemas()) {
+    if (!held.contains(spec.name)) continue;
     for (const TableSpec& table_spec : spec.tables) {
       const std::string name = spec.name + "." +
                                (table_spec.tier == dj::Tier::part ? table_spec.master + "." : "") +

@@ -30,21 +30,22 @@ namespace pipeline {
 
 /// One recording with its subject and session.
 struct RecordingEntry {
-  std::string subject;
+  // Every member has an initializer, so that entries may name only the members they set.
+  std::string subject{};
   std::string sex = "U";
-  std::string subject_birth_date;
-  std::string subject_nickname;
-  std::string session_datetime;
-  std::string session_dir;
+  std::string subject_birth_date{};
+  std::string subject_nickname{};
+  std::string session_datetime{};
+  std::string session_dir{};
   int recording_id = 0;
   std::string device = "camera0";
-  std::vector<std::string> files;
-  std::optional<int> session_id;  ///< Session.session_id; null when not given
-  std::string origin;             ///< "<manifest> line N", for errors; empty when not from one
-  std::vector<std::string> file_origins;  ///< where each of `files` was given (as `origin`)
+  std::vector<std::string> files{};
+  std::optional<int> session_id{};  ///< Session.session_id; null when not given
+  std::string origin{};           ///< "<manifest> line N", for errors; empty when not from one
+  std::vector<std::string> file_origins{};  ///< where each of `files` was given (as `origin`)
   /// lab.Device's modality and description of `device`: when the modality is given, ingest adds
   /// the device (or checks that lab.Device has it so); when not, lab.Device must have it.
-  std::string device_modality, device_description;
+  std::string device_modality{}, device_description{};
 };
 
 /// A row of lab.Device.

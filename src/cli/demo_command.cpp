@@ -135,15 +135,13 @@ void add_demo_command(CLI::App& app) {
     } catch (const std::exception& e) {
       spdlog::warn("SQL helpers ({}views) not installed: {}", pipe.prefix(), e.what());
     }
-    const pipeline::RecordingEntry entry{"demo",
-                                         "U",
-                                         "2024-01-01",
-                                         "synthetic",
-                                         "2024-06-01 12:00:00",
-                                         "demo/session1",
-                                         0,
-                                         "camera0",
-                                         {"demo/session1/face.avi"}};
+    const pipeline::RecordingEntry entry{.subject = "demo",
+                                         .sex = "U",
+                                         .subject_birth_date = "2024-01-01",
+                                         .subject_nickname = "synthetic",
+                                         .session_datetime = "2024-06-01 12:00:00",
+                                         .session_dir = "demo/session1",
+                                         .files = {"demo/session1/face.avi"}};
     // A clean slate: rows of an earlier demo (perhaps of another length or data folder) would
     // be taken as this one's results.
     const auto earlier = pipe.table("subject.Subject") & dj::Row{{"subject", "demo"}};

@@ -23,15 +23,13 @@ namespace {
 constexpr const char* kInfo = "facial_behavior_estimation.RecordingInfo";
 
 pipeline::RecordingEntry recording_entry(int id) {
-  return {"m1",
-          "M",
-          "2024-01-01",
-          "",
-          "2024-05-06 07:08:09",
-          "m1/s1",
-          id,
-          "camera0",
-          {"m1/s1/face" + std::to_string(id) + ".avi"}};
+  return {.subject = "m1",
+          .sex = "M",
+          .subject_birth_date = "2024-01-01",
+          .session_datetime = "2024-05-06 07:08:09",
+          .session_dir = "m1/s1",
+          .recording_id = id,
+          .files = {"m1/s1/face" + std::to_string(id) + ".avi"}};
 }
 
 std::string this_host() {

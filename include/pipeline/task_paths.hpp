@@ -29,6 +29,15 @@ std::filesystem::path processing_output_dir(const Pipeline& pipe, const DataRoot
 std::filesystem::path inference_output_dir(const Pipeline& pipe, const DataRoots& roots,
                                            const dj::Row& task_key);
 
+/// A processing task's key as a name: recording_name() and "_task<id>". Trigger mode's default
+/// folder is "facemap_" and this name; fmpipe export begins its files' names with it.
+std::string processing_task_name(const Pipeline& pipe, const dj::Row& task_key);
+
+/// An inference task's key as a name: recording_name() and "_model<model id>_task<id>", or
+/// "_model<model id>" for inference task 0 (see inference_output_dir); used as
+/// processing_task_name() is.
+std::string inference_task_name(const Pipeline& pipe, const dj::Row& task_key);
+
 /// Creates trigger mode's output folder and checks that it can be written: when it cannot take
 /// the results, this throws naming the folder and the system's reason, before any computation.
 /// It also removes what a writer killed in this folder left (facemap/io/partial_file.hpp).

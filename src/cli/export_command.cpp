@@ -1,10 +1,14 @@
 // fmpipe export: one recording's results as Facemap's own files (a _proc.npy Facemap's GUI
-// opens, a _FacemapPose.h5) and as CSV tables of the traces.
+// opens, a _FacemapPose.h5) and as CSV tables of the traces, each file named after its task's
+// whole key (pipeline/task_paths.hpp), as trigger mode names its folders.
 
+#include <array>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <string_view>
 
 #include "commands.hpp"
 #include "dj/connection.hpp"
@@ -21,16 +25,24 @@ namespace fs = std::filesystem;
 namespace fmpipe::cli {
 namespace {
 
-/// One column per trace, one row per frame.
-void write_csv(const fs::path& path,
+/// The frame index and its time in seconds, then one column per trace; one row per frame. Times
+/// are frame / fps: RecordingInfo keeps the recording's fps, not each frame's timestamp, and
+/// the analyses number frames one per index at a variable frame rate too (facemap/video).
+void write_csv(const fs::path& path, double fps,
                const std::vector<std::pair<std::string, Eigen::VectorXd>>& columns) {
   facemap::PartialFile partial(path);
   std::ofstream out(partial.path());
-  for (size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c].first;
+  out << "frame,time";
+  for (const auto& column : columns) out << "," << column.first;
   out << "\n";
   const Eigen::Index rows = columns.empty() ? 0 : columns.front().second.size();
+  std::array<char, 32> time;
   for (Eigen::Index t = 0; t < rows; ++t) {
-    for (size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c].second(t);
+    // The shortest text that reads back as the same double: frame 3 at 30 fps is "0.1".
+    const auto end =
+        std::to_chars(time.data(), time.data() + time.size(), static_cast<double>(t) / fps).ptr;
+    out << t << "," << std::string_view(time.data(), end - time.data());
+    for (const auto& column : columns) out << "," << column.second(t);
     out << "\n";
   }
   out.close();
@@ -39,7 +51,7 @@ void write_csv(const fs::path& path,
   std::cout << "wrote " << path.string() << "\n";
 }
 
-void export_signal(const facemap::FacemapResult& result, const fs::path& folder,
+void export_signal(const facemap::FacemapResult& result, double fps, const fs::path& folder,
                    const std::string& stem) {
   facemap::write_proc_file(folder / (stem + "_proc.npy"), result);
   std::cout << "wrote " << (folder / (stem + "_proc.npy")).string() << "\n";
@@ -70,10 +82,10 @@ void export_signal(const facemap::FacemapResult& result, const fs::path& folder,
     columns.emplace_back(roi(running.roi_index) + "_running_dy", running.dy);
     columns.emplace_back(roi(running.roi_index) + "_running_dx", running.dx);
   }
-  if (!columns.empty()) write_csv(folder / (stem + "_traces.csv"), columns);
+  if (!columns.empty()) write_csv(folder / (stem + "_traces.csv"), fps, columns);
 }
 
-void export_keypoints(const facemap::PoseTracks& tracks, const fs::path& folder,
+void export_keypoints(const facemap::PoseTracks& tracks, double fps, const fs::path& folder,
                       const std::string& stem) {
   facemap::write_pose_h5(folder / (stem + "_FacemapPose.h5"), tracks);
   std::cout << "wrote " << (folder / (stem + "_FacemapPose.h5")).string() << "\n";
@@ -85,15 +97,23 @@ void export_keypoints(const facemap::PoseTracks& tracks, const fs::path& folder,
     columns.emplace_back(tracks.bodyparts[j] + "_likelihood",
                          tracks.likelihood.col(c).cast<double>());
   }
-  write_csv(folder / (stem + "_keypoints.csv"), columns);
+  write_csv(folder / (stem + "_keypoints.csv"), fps, columns);
 }
 
-/// "<subject>_rec<id>" for the pipeline's own Session; linked, the lab's whole key
-/// (pipeline::recording_name), so that each session's files have names of their own.
-std::string file_stem(const pipeline::Pipeline& pipe, const dj::Row& recording) {
-  if (pipe.linked()) return pipeline::recording_name(pipe, recording);
-  return recording.get<std::string>("subject") + "_rec" +
-         std::to_string(recording.get<int>("recording_id"));
+/// The recording's frame rate, as RecordingInfo read it from the video.
+double recording_fps(const pipeline::Pipeline& pipe, const dj::Row& recording) {
+  const auto info = pipeline::RecordingInfo::read(pipe, recording);
+  if (!info) {
+    throw std::runtime_error("recording " + recording.to_display() +
+                             " has no RecordingInfo row, whose fps gives the CSV's time column; "
+                             "run fmpipe populate");
+  }
+  if (!(info->fps > 0)) {
+    throw std::runtime_error("recording " + recording.to_display() + " has fps " +
+                             std::to_string(info->fps) +
+                             " in RecordingInfo, which gives no time column");
+  }
+  return info->fps;
 }
 
 }  // namespace
@@ -120,23 +140,22 @@ void add_export_command(CLI::App& app) {
     pipeline::Pipeline pipe(*connection);
     const dj::Row recording = options->recording.full_key(pipe);
     fs::create_directories(options->output);
-    const std::string stem = file_stem(pipe, recording);
+    const double fps = recording_fps(pipe, recording);
     size_t written = 0;
     for (const auto& key :
          (pipe.table("facial_behavior_estimation.FacialSignal") & recording).fetch_keys()) {
       const int task = key.get<int>("facemap_task_id");
       if (options->task_id >= 0 && task != options->task_id) continue;
-      export_signal(pipeline::fetch_facial_signal(pipe, key), options->output,
-                    stem + "_task" + std::to_string(task));
+      export_signal(pipeline::fetch_facial_signal(pipe, key), fps, options->output,
+                    pipeline::processing_task_name(pipe, key));
       ++written;
     }
     for (const auto& key :
          (pipe.table("facemap_inference.FacemapInference") & recording).fetch_keys()) {
       const int model = key.get<int>("model_id");
       if (options->model_id >= 0 && model != options->model_id) continue;
-      export_keypoints(pipeline::fetch_keypoints(pipe, key), options->output,
-                       stem + "_model" + std::to_string(model) + "_task" +
-                           std::to_string(key.get<int>("inference_task_id")));
+      export_keypoints(pipeline::fetch_keypoints(pipe, key), fps, options->output,
+                       pipeline::inference_task_name(pipe, key));
       ++written;
     }
     if (!written) throw std::runtime_error("no results for recording " + recording.to_display());

@@ -41,7 +41,7 @@ std::string file_name_part(const std::string& text) {
 struct TaskOutput {
   const char* table;          ///< the task table
   const char* dir_attribute;  ///< its stored output folder
-  std::string name_suffix;    ///< ends the name of trigger mode's default folder
+  std::string name;           ///< trigger mode's default folder is "facemap_<name>"
 };
 
 /// Trigger mode writes `<folder>/<first video stem>_...`: a task whose stored folder is also
@@ -86,9 +86,7 @@ fs::path output_dir(const Pipeline& pipe, const DataRoots& roots, const TaskOutp
     }
     if (!stored.empty()) refuse_shared_folder(pipe, output, task, video);
     return roots.processed_root() /
-           (stored.empty() ? video.parent_path() / ("facemap_" + recording_name(pipe, task) + "_" +
-                                                    output.name_suffix)
-                           : fs::path(stored));
+           (stored.empty() ? video.parent_path() / ("facemap_" + output.name) : fs::path(stored));
   }
   if (!stored.empty()) {
     if (fs::path(stored).is_absolute()) return stored;
@@ -152,8 +150,13 @@ fs::path processing_output_dir(const Pipeline& pipe, const DataRoots& roots,
                                const dj::Row& task_key) {
   return output_dir(pipe, roots,
                     {"facial_behavior_estimation.FacemapTask", "facemap_output_dir",
-                     "task" + std::to_string(task_key.get<int>("facemap_task_id"))},
+                     processing_task_name(pipe, task_key)},
                     task_key);
+}
+
+std::string processing_task_name(const Pipeline& pipe, const dj::Row& task_key) {
+  return recording_name(pipe, task_key) + "_task" +
+         std::to_string(task_key.get<int>("facemap_task_id"));
 }
 
 // Making something in the folder is the test that also holds for root, whom permission bits do
@@ -176,14 +179,18 @@ void prepare_output_folder(const fs::path& folder) {
 
 fs::path inference_output_dir(const Pipeline& pipe, const DataRoots& roots,
                               const dj::Row& task_key) {
-  // Task 0 keeps the name of the folders written before inference tasks had ids, so that the
-  // results of migrated tasks are where their folder says.
-  const int task_id = task_key.get<int>("inference_task_id");
   return output_dir(pipe, roots,
                     {"facemap_inference.FacemapInferenceTask", "facemap_inference_output_dir",
-                     "model" + std::to_string(task_key.get<int>("model_id")) +
-                         (task_id == 0 ? "" : "_task" + std::to_string(task_id))},
+                     inference_task_name(pipe, task_key)},
                     task_key);
+}
+
+// Task 0 keeps the name of the folders written before inference tasks had ids, so that the
+// results of migrated tasks are where their folder says.
+std::string inference_task_name(const Pipeline& pipe, const dj::Row& task_key) {
+  const int task_id = task_key.get<int>("inference_task_id");
+  return recording_name(pipe, task_key) + "_model" + std::to_string(task_key.get<int>("model_id")) +
+         (task_id == 0 ? "" : "_task" + std::to_string(task_id));
 }
 
 }  // namespace pipeline

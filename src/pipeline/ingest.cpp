@@ -11,7 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "csv_fields.hpp"
+#include "manifest_rows.hpp"
 #include "dj/calendar.hpp"
 #include "dj/sql.hpp"
 #include "dj/table.hpp"
@@ -20,12 +20,7 @@ namespace pipeline {
 namespace {
 
 /// One CSV row or one YAML/JSON entry, as written, before its values are checked.
-struct ManifestRow {
-  std::string where;  ///< "<file> line N" (YAML: "<file> line N (recordings[i])")
-  std::string label;  ///< what a field is called in this format: "column" or "key"
-  std::map<std::string, std::string> values;  ///< field -> text as written
-  std::vector<std::string> files;
-};
+using detail::ManifestRow;
 
 enum class Kind { text, integer, date, datetime, sex };
 
@@ -267,38 +262,7 @@ std::vector<ManifestRow> read_csv(std::istream& in, const std::string& file) {
   std::string line;
   if (!std::getline(in, line))
     throw std::invalid_argument(file + " line 1: empty file, expected a header");
-  const auto header = csv_header(file + " line 1", line);
-  std::vector<ManifestRow> rows;
-  for (int line_no = 2; std::getline(in, line); ++line_no) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    ManifestRow row{file + " line " + std::to_string(line_no), "column", {}, {}};
-    std::vector<std::string> fields;
-    try {
-      fields = detail::csv_fields(line);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(row.where + ": " + e.what());
-    }
-    if (fields.size() != header.size()) {
-      throw std::invalid_argument(row.where + ": " + std::to_string(fields.size()) +
-                                  " fields, the header has " + std::to_string(header.size()));
-    }
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (header[i] == "file_path")
-        row.files.push_back(fields[i]);
-      else
-        row.values[header[i]] = fields[i];
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-std::string yaml_text(const ManifestRow& row, const std::string& key, const YAML::Node& node) {
-  if (node.IsNull()) return "";
-  if (!node.IsScalar())
-    throw std::invalid_argument(row.where + ", " + row.label + " " + key +
-                                ": expected a single value, not a list or mapping");
-  return node.Scalar();
+  return detail::csv_rows(in, file, csv_header(file + " line 1", line));
 }
 
 ManifestRow row_from_yaml(const YAML::Node& node, const std::string& where) {
@@ -312,7 +276,7 @@ ManifestRow row_from_yaml(const YAML::Node& node, const std::string& where) {
     if (!known)
       throw std::invalid_argument(where + ", key " + key +
                                   ": unknown key (known: " + known_fields("files") + ")");
-    row.values[key] = yaml_text(row, key, item.second);
+    row.values[key] = detail::yaml_scalar(row, key, item.second);
   }
   for (const char* required : {"subject", "session_datetime"}) {
     if (!row.values.count(required))
@@ -323,7 +287,7 @@ ManifestRow row_from_yaml(const YAML::Node& node, const std::string& where) {
   const YAML::Node files = node["files"];
   if (!files || !files.IsSequence() || files.size() == 0)
     throw std::invalid_argument(where + ": 'files' must be a non-empty list");
-  for (const auto& file : files) row.files.push_back(yaml_text(row, "files", file));
+  for (const auto& file : files) row.files.push_back(detail::yaml_scalar(row, "files", file));
   return row;
 }
 

@@ -7,7 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "csv_fields.hpp"
+#include "manifest_rows.hpp"
 #include "dj/sql.hpp"
 #include "pipeline/upstream.hpp"
 
@@ -35,19 +35,14 @@ struct Columns {
 };
 
 /// One CSV row or one YAML/JSON entry, as written.
-struct WrittenRow {
-  std::string where;  ///< "<file> line N"
-  std::string label;  ///< "column" or "key"
-  std::map<std::string, std::string> values;
-  std::vector<std::string> files;
-};
+using detail::ManifestRow;
 
 /// The names of `columns` and `files_field`, for messages.
 std::string known(const Columns& columns, const std::string& files_field) {
   return joined(columns.values()) + ", " + files_field;
 }
 
-std::vector<WrittenRow> csv_rows(std::istream& in, const std::string& file,
+std::vector<ManifestRow> csv_rows(std::istream& in, const std::string& file,
                                  const Columns& columns) {
   std::string line;
   if (!std::getline(in, line))
@@ -70,49 +65,20 @@ std::vector<WrittenRow> csv_rows(std::istream& in, const std::string& file,
   for (const auto& name : expected)
     if (!seen.count(name)) throw std::invalid_argument(file + " line 1: no '" + name + "' column");
 
-  std::vector<WrittenRow> rows;
-  for (int line_no = 2; std::getline(in, line); ++line_no) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    WrittenRow row{file + " line " + std::to_string(line_no), "column", {}, {}};
-    std::vector<std::string> fields;
-    try {
-      fields = detail::csv_fields(line);
-    } catch (const std::invalid_argument& error) {
-      throw std::invalid_argument(row.where + ": " + error.what());
-    }
-    if (fields.size() != header.size())
-      throw std::invalid_argument(row.where + ": " + std::to_string(fields.size()) +
-                                  " fields, the header has " + std::to_string(header.size()));
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (header[i] == "file_path")
-        row.files.push_back(fields[i]);
-      else
-        row.values[header[i]] = fields[i];
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-std::string scalar(const WrittenRow& row, const std::string& key, const YAML::Node& node) {
-  if (node.IsNull()) return "";
-  if (!node.IsScalar())
-    throw std::invalid_argument(row.where + ", key " + key +
-                                ": expected a single value, not a list or mapping");
-  return node.Scalar();
+  return detail::csv_rows(in, file, header);
 }
 
 // YAML is a superset of JSON: one reader serves both.
-std::vector<WrittenRow> yaml_rows(std::istream& in, const std::string& file,
+std::vector<ManifestRow> yaml_rows(std::istream& in, const std::string& file,
                                   const Columns& columns) {
   const YAML::Node root = YAML::Load(in);
   if (!root.IsMap() || root.size() != 1 || !root["recordings"] || !root["recordings"].IsSequence())
     throw std::invalid_argument(file + ": expected a top-level 'recordings' list alone");
   const auto expected = columns.values();
   const std::set<std::string> names(expected.begin(), expected.end());
-  std::vector<WrittenRow> rows;
+  std::vector<ManifestRow> rows;
   for (const auto& node : root["recordings"]) {
-    WrittenRow row{file + " line " + std::to_string(node.Mark().line + 1), "key", {}, {}};
+    ManifestRow row{file + " line " + std::to_string(node.Mark().line + 1), "key", {}, {}};
     if (!node.IsMap()) throw std::invalid_argument(row.where + ": expected a mapping");
     for (const auto& item : node) {
       const std::string key = item.first.as<std::string>();
@@ -122,7 +88,7 @@ std::vector<WrittenRow> yaml_rows(std::istream& in, const std::string& file,
                                     ": unknown key (the pipeline is linked under the lab's "
                                     "tables; keys: " +
                                     known(columns, "files") + ")");
-      row.values[key] = scalar(row, key, item.second);
+      row.values[key] = detail::yaml_scalar(row, key, item.second);
     }
     // As in the default manifest, a YAML or JSON recording without an id is recording 0.
     if (!row.values.count("recording_id")) row.values["recording_id"] = "0";
@@ -132,13 +98,13 @@ std::vector<WrittenRow> yaml_rows(std::istream& in, const std::string& file,
     const YAML::Node files = node["files"];
     if (!files || !files.IsSequence() || files.size() == 0)
       throw std::invalid_argument(row.where + ": 'files' must be a non-empty list");
-    for (const auto& path : files) row.files.push_back(scalar(row, "files", path));
+    for (const auto& path : files) row.files.push_back(detail::yaml_scalar(row, "files", path));
     rows.push_back(std::move(row));
   }
   return rows;
 }
 
-dj::Value typed(const WrittenRow& row, const dj::Heading& heading, const std::string& name) {
+dj::Value typed(const ManifestRow& row, const dj::Heading& heading, const std::string& name) {
   try {
     return typed_attribute_value(heading, name, row.values.at(name));
   } catch (const std::invalid_argument& error) {
@@ -148,11 +114,11 @@ dj::Value typed(const WrittenRow& row, const dj::Heading& heading, const std::st
 
 /// The recordings of the rows, each value of its attribute's type: rows of one recording,
 /// wherever they stand, give its files in their order.
-std::vector<LinkedRecording> recordings_of(const std::vector<WrittenRow>& rows,
+std::vector<LinkedRecording> recordings_of(const std::vector<ManifestRow>& rows,
                                            const Columns& columns) {
   std::vector<LinkedRecording> recordings;
   std::map<std::string, size_t> index;  // the recording key's display -> its entry
-  for (const WrittenRow& row : rows) {
+  for (const ManifestRow& row : rows) {
     LinkedRecording entry{{}, {}, {}, row.where};
     for (const auto& name : columns.session)
       entry.key.set(name, typed(row, *columns.session_heading, name));

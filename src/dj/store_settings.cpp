@@ -7,6 +7,7 @@
 #include <set>
 
 #include "dj/settings.hpp"
+#include "text.hpp"
 
 namespace dj {
 namespace {
@@ -17,11 +18,7 @@ const std::set<std::string> kCommonKeys = {"protocol",      "location",         
 const std::set<std::string> kS3Keys = {"endpoint",   "bucket", "access_key",
                                        "secret_key", "secure", "proxy_server"};
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
+std::string joined(const std::vector<std::string>& names) { return join(names, ", "); }
 
 std::string strip_slashes(std::string text) {
   while (!text.empty() && text.front() == '/') text.erase(text.begin());

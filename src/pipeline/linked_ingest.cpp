@@ -9,16 +9,13 @@
 
 #include "manifest_rows.hpp"
 #include "dj/sql.hpp"
+#include "name_list.hpp"
 #include "pipeline/upstream.hpp"
 
 namespace pipeline {
 namespace {
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
+using detail::joined;
 
 /// What the manifest must give: the session's key, recording_id, the device's key.
 struct Columns {

@@ -5,18 +5,12 @@
 
 #include "dj/settings.hpp"
 #include "pipeline/config_locations.hpp"
+#include "name_list.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace pipeline {
-namespace {
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
-
-}  // namespace
+using detail::joined;
 
 dj::Value typed_attribute_value(const dj::Heading& heading, const std::string& name,
                                 const std::string& text) {

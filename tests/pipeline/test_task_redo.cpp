@@ -22,12 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const pipeline::RecordingEntry kRecording{.subject = "m1",
-                                          .sex = "M",
-                                          .subject_birth_date = "2024-01-01",
-                                          .session_datetime = "2024-05-06 07:08:09",
-                                          .session_dir = "m1/s1",
-                                          .files = {"m1/s1/face.avi"}};
+const pipeline::RecordingEntry& kRecording = fmtest::kFaceRecording;
 
 class TaskRedo : public fmtest::PipelineTest {
  protected:

@@ -4,9 +4,18 @@
 
 #include <string>
 
+#include "pipeline/ingest.hpp"
 #include "support/test_database.hpp"
 
 namespace fmtest {
+
+/// The tests' recording: m1's session of 2024-05-06 07:08:09, one video m1/s1/face.avi.
+inline const pipeline::RecordingEntry kFaceRecording{.subject = "m1",
+                                                     .sex = "M",
+                                                     .subject_birth_date = "2024-01-01",
+                                                     .session_datetime = "2024-05-06 07:08:09",
+                                                     .session_dir = "m1/s1",
+                                                     .files = {"m1/s1/face.avi"}};
 
 class PipelineTest : public DatabaseTest {
  protected:

@@ -25,12 +25,7 @@ void PopulatedPipelineTest::SetUp() {
   truth = facemap::write_synthetic_video(face, raw / "m1/s1/face.avi", raw / "m1/s1/truth.npy");
 
   pipe = std::make_unique<pipeline::Pipeline>(*connection, prefix);
-  const pipeline::RecordingEntry entry{.subject = "m1",
-                                       .sex = "M",
-                                       .subject_birth_date = "2024-01-01",
-                                       .session_datetime = "2024-05-06 07:08:09",
-                                       .session_dir = "m1/s1",
-                                       .files = {"m1/s1/face.avi"}};
+  const pipeline::RecordingEntry& entry = kFaceRecording;
   pipeline::ingest(*pipe, {entry});
   recording = pipeline::recording_key(entry);
 

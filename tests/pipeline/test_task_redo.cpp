@@ -22,15 +22,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const pipeline::RecordingEntry& kRecording = fmtest::kFaceRecording;
-
 class TaskRedo : public fmtest::PipelineTest {
  protected:
   void SetUp() override {
     PipelineTest::SetUp();
     pipe = std::make_unique<pipeline::Pipeline>(*connection, prefix);
-    pipeline::ingest(*pipe, {kRecording});
-    recording = pipeline::recording_key(kRecording);
+    recording = fmtest::ingest_face_recording(*pipe);
   }
 
   /// A model row without weights: enough for tasks that are created, not run.

@@ -21,8 +21,6 @@
 
 namespace {
 
-const pipeline::RecordingEntry& kRecording = fmtest::kFaceRecording;
-
 /// A bytea literal of a blob, for SQL text.
 std::string bytea(const dj::Blob& blob) {
   static const char* digits = "0123456789abcdef";
@@ -39,8 +37,7 @@ class TaskSettings : public fmtest::PipelineTest {
   void SetUp() override {
     PipelineTest::SetUp();
     pipe = std::make_unique<pipeline::Pipeline>(*connection, prefix);
-    pipeline::ingest(*pipe, {kRecording});
-    recording = pipeline::recording_key(kRecording);
+    recording = fmtest::ingest_face_recording(*pipe);
 
     // Task 0: a pupil with saturation and a reflector, then a motion region.
     facemap::Roi pupil = pipeline::rectangle_roi(facemap::RoiType::pupil, 20, 60, 30, 80, 58.5);

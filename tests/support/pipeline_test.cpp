@@ -4,6 +4,11 @@
 
 namespace fmtest {
 
+dj::Row ingest_face_recording(pipeline::Pipeline& pipe) {
+  pipeline::ingest(pipe, {kFaceRecording});
+  return pipeline::recording_key(kFaceRecording);
+}
+
 void PipelineTest::TearDown() {
   if (connection) {
     pqxx::nontransaction work(connection->native());

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "pipeline/ingest.hpp"
+#include "pipeline/pipeline.hpp"
 #include "support/test_database.hpp"
 
 namespace fmtest {
@@ -16,6 +17,9 @@ inline const pipeline::RecordingEntry kFaceRecording{.subject = "m1",
                                                      .session_datetime = "2024-05-06 07:08:09",
                                                      .session_dir = "m1/s1",
                                                      .files = {"m1/s1/face.avi"}};
+
+/// Ingests kFaceRecording into `pipe` and returns its recording key.
+dj::Row ingest_face_recording(pipeline::Pipeline& pipe);
 
 class PipelineTest : public DatabaseTest {
  protected:

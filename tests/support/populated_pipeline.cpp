@@ -25,9 +25,7 @@ void PopulatedPipelineTest::SetUp() {
   truth = facemap::write_synthetic_video(face, raw / "m1/s1/face.avi", raw / "m1/s1/truth.npy");
 
   pipe = std::make_unique<pipeline::Pipeline>(*connection, prefix);
-  const pipeline::RecordingEntry& entry = kFaceRecording;
-  pipeline::ingest(*pipe, {entry});
-  recording = pipeline::recording_key(entry);
+  recording = ingest_face_recording(*pipe);
 
   pipeline::ProcessingTask task;
   task.recording = recording;

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "dj/settings.hpp"
 #include "text.hpp"
 
@@ -39,9 +41,14 @@ class SpecReader {
     if (spec.protocol != "file" && spec.protocol != "s3")
       fail("protocol", "is '" + spec.protocol + "'; the protocols are 'file' and 's3'");
     const bool s3 = spec.protocol == "s3";
-    for (const auto& [key, value] : json_.items())
+    for (const auto& [key, value] : json_.items()) {
       if (!kCommonKeys.contains(key) && !(s3 && kS3Keys.contains(key)))
         fail(key, "is not a key of a " + spec.protocol + " store");
+      // DataJoint accepts these two and uses neither; say so rather than seem to honour them.
+      if (key == "stage" || key == "proxy_server")
+        spdlog::warn("{}: store '{}': {} is not used (neither DataJoint nor this library acts on it)",
+                     source_, name_, key);
+    }
     spec.location = text("location", true);
     if (s3) {
       spec.endpoint = text("endpoint", true);

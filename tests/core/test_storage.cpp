@@ -16,6 +16,7 @@
 #include "dj/content_hash.hpp"
 #include "dj/storage.hpp"
 #include "support/child_process.hpp"
+#include "support/log_capture.hpp"
 #include "support/s3_server.hpp"
 #include "support/test_database.hpp"
 
@@ -76,6 +77,17 @@ TEST(StoreSettings, MistakesNameTheStoreAndTheKey) {
       nlohmann::json::parse(R"({"main": {"protocol": "file", "location": "/x"}})"), "cfg.json");
   EXPECT_EQ(error_of([&] { settings.spec("raw"); }),
             "store 'raw' is not configured (stores: main) in cfg.json");
+}
+
+TEST(StoreSettings, KeysNoClientActsOnAreWarnedAbout) {
+  fmtest::LogCapture log;
+  dj::StoreSettings::from_json(
+      nlohmann::json::parse(R"({"cloud": {"protocol": "s3", "endpoint": "e", "bucket": "b",
+                                           "location": "", "proxy_server": "p:3128"}})"),
+      "cfg.json");
+  EXPECT_NE(log.text().find("warning: cfg.json: store 'cloud': proxy_server is not used"),
+            std::string::npos)
+      << log.text();
 }
 
 TEST(StoreSettings, TheEnvironmentReplacesTheFile) {
